@@ -1,0 +1,55 @@
+# Folio: `make run` serves the site with demo content; `make test` runs the tests.
+
+VENV := .venv
+BIN := $(VENV)/bin
+# The first of these that is Python 3.12 or newer (Django 6.1 needs it).
+PYTHON := $(shell for p in python3.13 python3.12 python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo $$p; break; fi; done)
+WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve test lint format bench bench-export clean python-check
+
+python-check:
+	@test -n "$(PYTHON)" || { echo "Folio needs Python 3.12 or newer: install python3.12 or python3.13 and run make again."; exit 1; }
+
+$(BIN)/.installed-run: pyproject.toml | python-check
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(BIN)/.installed-dev: pyproject.toml | python-check
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@ $(BIN)/.installed-run
+
+run: $(BIN)/.installed-run
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_local_superuser
+	@echo "Folio is at http://$(HOST):$(PORT)/ and its admin at http://$(HOST):$(PORT)/admin/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: $(BIN)/.installed-run
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn config.wsgi \
+		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+
+test: $(BIN)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,56 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.richtext import RichTextField
+from core.uploads import CleanImageField, RandomUploadPath
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    position = models.CharField(
+        _("position"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'For example "Professor and deputy director, Center for American Studies".'
+        ),
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
+    bio = RichTextField(_("bio"))
+    photo = CleanImageField(
+        _("photo"), upload_to=RandomUploadPath("authors"), blank=True
+    )
+    photo_alt = models.CharField(
+        _("photo alt text"),
+        max_length=255,
+        blank=True,
+        help_text=_("Describe the photo for readers who cannot see it."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("For staff only; never shown publicly.")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("publications:author-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": _("Describe the photo: alt text is required with one.")}
+            )

@@ -1,0 +1,12 @@
+"""Settings for the test suite."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "folio-test-secret-key-not-for-production"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# tests/conftest.py points MEDIA_ROOT at a temporary folder for each run.
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

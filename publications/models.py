@@ -1,0 +1,425 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from core.images import make_thumbnail
+from core.richtext import RichTextField
+from core.uploads import CleanImageField, PdfField, RandomUploadPath
+from publications.querysets import PublicationQuerySet
+
+TEASER_MAX_LENGTH = 600
+
+
+class PublicationType(models.Model):
+    """A kind of publication editors can add: "Special Report", "Analysis"."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report")
+        RELATED = "related", _("Related publication")
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("used for"), max_length=10, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "name"]
+        verbose_name = _("publication type")
+        verbose_name_plural = _("publication types")
+
+    def __str__(self):
+        return self.name
+
+
+class Series(models.Model):
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    description = RichTextField(_("description"))
+    commissioned_by = models.CharField(
+        _("commissioned by"),
+        max_length=255,
+        blank=True,
+        help_text=_("For example the centre that commissioned the series."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("publications:series-detail", kwargs={"slug": self.slug})
+
+
+class TaggedPublication(TaggedItemBase):
+    """Tags point straight at the publication table (no content types)."""
+
+    content_object = models.ForeignKey(
+        "Publication", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_publication_tag"
+            )
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"])]
+
+
+class Publication(models.Model):
+    """What Reports and RelatedPublications share.
+
+    One table for both gives one slug namespace (/publications/<slug>/), one
+    newest-first listing and one tag join for related items.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report")
+        RELATED = "related", _("Related publication")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, editable=False)
+    publication_type = models.ForeignKey(
+        PublicationType,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        verbose_name=_("type"),
+    )
+    # On the shared table so that "unique within its type" is a database
+    # constraint; related publications leave it empty.
+    number = models.PositiveIntegerField(
+        _("number"),
+        null=True,
+        blank=True,
+        help_text=_('The 277 of "Special Report No. 277".'),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        error_messages={
+            "unique": _(
+                "A report or publication already uses this slug; choose another."
+            )
+        },
+        help_text=_("The address: /publications/<slug>/."),
+    )
+    teaser = models.TextField(
+        _("teaser"),
+        max_length=TEASER_MAX_LENGTH,
+        validators=[MaxLengthValidator(TEASER_MAX_LENGTH)],
+        help_text=_("One plain-text paragraph, at most 600 characters."),
+    )
+    image = CleanImageField(
+        _("image"), upload_to=RandomUploadPath("images"), blank=True
+    )
+    image_alt = models.CharField(_("image alt text"), max_length=255, blank=True)
+    thumbnail = models.ImageField(
+        upload_to=RandomUploadPath("thumbnails"), blank=True, editable=False
+    )
+    authors = models.ManyToManyField(
+        "authors.Author",
+        through="Authorship",
+        related_name="publications",
+        blank=True,
+    )
+    tags = TaggableManager(
+        blank=True,
+        through=TaggedPublication,
+        verbose_name=_("topics"),
+        help_text=_("Topics and regions, separated by commas."),
+    )
+    pinned = models.ManyToManyField(
+        "self",
+        through="PinnedPublication",
+        through_fields=("source", "target"),
+        symmetrical=False,
+        related_name="pinned_by",
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish date"),
+        default=timezone.now,
+        help_text=_(
+            "Goes live at this moment once published; a future date schedules it."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: leaves the site after this moment (embargo end, withdrawal)."
+        ),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        permissions = [
+            ("publish_publication", _("Can publish, schedule and unpublish")),
+            ("export_publication", _("Can export lists of publications")),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "publish_at"], name="pub_status_publish_idx"
+            ),
+            models.Index(F("publish_at").desc(), F("id").desc(), name="pub_newest_idx"),
+            models.Index(
+                fields=["publication_type", "publish_at"], name="pub_type_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication_type", "number"],
+                name="unique_number_per_type",
+                violation_error_message=_(
+                    "Another report of this type already has this number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(unpublish_at__gt=F("publish_at")),
+                name="publication_unpublish_after_publish",
+                violation_error_message=_(
+                    "The unpublish date must be after the publish date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        new_image = bool(self.image) and not self.image._committed
+        if not self.image:
+            self.thumbnail = ""
+        super().save(*args, **kwargs)
+        if new_image:
+            # Generated once per upload; lists show this, never the full file.
+            thumbnail = make_thumbnail(self.image)
+            self.thumbnail.save(thumbnail.name, thumbnail, save=False)
+            Publication.objects.filter(pk=self.pk).update(thumbnail=self.thumbnail.name)
+
+    def get_absolute_url(self):
+        return reverse("publications:publication-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Describe the image: alt text is required with one.")}
+            )
+        if self.publication_type_id and self.publication_type.kind != self.kind:
+            raise ValidationError(
+                {
+                    "publication_type": _(
+                        "Choose a type made for this kind of publication."
+                    )
+                }
+            )
+
+    @property
+    def specific(self):
+        """Return the Report or RelatedPublication behind this row."""
+        if isinstance(self, (Report, RelatedPublication)):
+            return self
+        return self.report if self.kind == self.Kind.REPORT else self.relatedpublication
+
+    def state(self, *, now=None):
+        """Return draft, scheduled, live or expired."""
+        now = now or timezone.now()
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        if self.publish_at > now:
+            return "scheduled"
+        if self.unpublish_at is not None and self.unpublish_at < now:
+            return "expired"
+        return "live"
+
+    def is_live(self, *, now=None):
+        """Return True if the item is publicly visible now."""
+        return self.state(now=now) == "live"
+
+
+class Report(Publication):
+    about = RichTextField(_("about the report"))
+    body = RichTextField(_("body"))
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("series"),
+    )
+    series_position = models.PositiveIntegerField(
+        _("position in series"), null=True, blank=True
+    )
+    pdf = PdfField(_("PDF"), upload_to=RandomUploadPath("pdfs"), blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def save(self, *args, **kwargs):
+        self.kind = Publication.Kind.REPORT
+        super().save(*args, **kwargs)
+
+    @property
+    def type_and_number(self):
+        """Return e.g. "Special Report No. 277"."""
+        if self.number is None:
+            return self.publication_type.name
+        return f"{self.publication_type.name} No. {self.number}"
+
+
+class RelatedPublication(Publication):
+    """A shorter publication: analysis, Q&A, commentary, news, event."""
+
+    body = RichTextField(_("body"), help_text=_("Shown on its own page."))
+    external_url = models.URLField(
+        _("external URL"),
+        blank=True,
+        help_text=_("Instead of a body: lists link straight to this address."),
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("related publication")
+        verbose_name_plural = _("related publications")
+
+    def save(self, *args, **kwargs):
+        self.kind = Publication.Kind.RELATED
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.body and self.external_url:
+            raise ValidationError(_("Give either a body or an external URL, not both."))
+        if not self.body and not self.external_url:
+            raise ValidationError(_("Give a body or an external URL."))
+
+    @property
+    def public_url(self):
+        """Return where lists link to: the external URL or the page."""
+        return self.external_url or self.get_absolute_url()
+
+
+class SummaryPoint(models.Model):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="summary_points"
+    )
+    text = models.TextField(_("text"), max_length=1000)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("summary point")
+        verbose_name_plural = _("summary points")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Authorship(models.Model):
+    class Role(models.TextChoices):
+        AUTHOR = "author", _("Author")
+        EDITOR = "editor", _("Editor")
+        CONTRIBUTOR = "contributor", _("Contributor")
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="authorships"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.AUTHOR
+    )
+    affiliation = models.CharField(
+        _("affiliation at publication"),
+        max_length=255,
+        blank=True,
+        help_text=_("As it stood when the publication came out, if different."),
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("authorship")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "author"],
+                name="unique_author_per_publication",
+                violation_error_message=_("This author is already listed."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class PinnedPublication(models.Model):
+    """An item editors put first among a publication's related items."""
+
+    source = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="pins"
+    )
+    target = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("pinned publication"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("pinned related item")
+        verbose_name_plural = _("pinned related items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target"],
+                name="unique_pin",
+                violation_error_message=_("This item is already pinned."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="pin_not_self",
+                violation_error_message=_("A publication cannot be pinned to itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.target)

@@ -1,0 +1,222 @@
+"""Plain factory functions: each test states only what it depends on."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from authors.models import Author
+from publications.models import (
+    Authorship,
+    PinnedPublication,
+    PublicationType,
+    RelatedPublication,
+    Report,
+    Series,
+    SummaryPoint,
+)
+from publications.roles import ROLES
+
+_counter = itertools.count(1)
+
+
+def _unique(prefix):
+    return f"{prefix}-{next(_counter)}"
+
+
+def image_bytes(*, image_format="PNG", size=(64, 48), color=(40, 90, 160)):
+    """Return the bytes of a small generated image."""
+    output = io.BytesIO()
+    Image.new("RGB", size, color).save(output, format=image_format)
+    return output.getvalue()
+
+
+def pdf_bytes(*, text="Folio test PDF"):
+    """Return the bytes of a minimal one-page PDF."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def get_type(slug):
+    """Return the publication type *slug* (created by migration 0002)."""
+    kind = "report" if slug in {
+        "special-report", "peace-brief", "peaceworks", "discussion-paper"
+    } else "related"  # fmt: skip
+    publication_type, _ = PublicationType.objects.get_or_create(
+        slug=slug, defaults={"name": slug.replace("-", " ").title(), "kind": kind}
+    )
+    return publication_type
+
+
+def make_author(*, name="Ann Author", slug=None, position="", bio="", photo=False):
+    author = Author(
+        name=name,
+        slug=slug or _unique("author"),
+        position=position,
+        bio=bio,
+        photo_alt="Portrait" if photo else "",
+    )
+    if photo:
+        author.photo.save("portrait.png", ContentFile(image_bytes()), save=False)
+    author.save()
+    return author
+
+
+def make_series(*, title="Series", slug=None, description="", commissioned_by=""):
+    return Series.objects.create(
+        title=title,
+        slug=slug or _unique("series"),
+        description=description,
+        commissioned_by=commissioned_by,
+    )
+
+
+def _publish_fields(published, publish_at, unpublish_at):
+    return {
+        "status": "published" if published else "draft",
+        "publish_at": publish_at or timezone.now() - timedelta(days=1),
+        "unpublish_at": unpublish_at,
+    }
+
+
+def _attach(publication, *, tags, authors, image):
+    if tags:
+        publication.tags.add(*tags)
+    for position, author in enumerate(authors):
+        Authorship.objects.create(
+            publication=publication, author=author, position=position
+        )
+    if image:
+        publication.image_alt = "Cover image"
+        publication.image.save("cover.png", ContentFile(image_bytes()), save=False)
+        publication.save()
+
+
+def make_report(
+    *,
+    title="Report",
+    slug=None,
+    type_slug="special-report",
+    number=None,
+    teaser="A teaser.",
+    tags=(),
+    authors=(),
+    series=None,
+    series_position=None,
+    summary_points=(),
+    about="",
+    body="",
+    published=True,
+    publish_at=None,
+    unpublish_at=None,
+    pdf=False,
+    image=False,
+):
+    report = Report(
+        title=title,
+        slug=slug or _unique("report"),
+        publication_type=get_type(type_slug),
+        number=number,
+        teaser=teaser,
+        about=about,
+        body=body,
+        series=series,
+        series_position=series_position,
+        **_publish_fields(published, publish_at, unpublish_at),
+    )
+    if pdf:
+        report.pdf.save("report.pdf", ContentFile(pdf_bytes()), save=False)
+    report.save()
+    for position, text in enumerate(summary_points):
+        SummaryPoint.objects.create(report=report, text=text, position=position)
+    _attach(report, tags=tags, authors=authors, image=image)
+    return report
+
+
+def make_related(
+    *,
+    title="Analysis",
+    slug=None,
+    type_slug="analysis",
+    teaser="A short teaser.",
+    tags=(),
+    authors=(),
+    body="<p>Body.</p>",
+    external_url="",
+    published=True,
+    publish_at=None,
+    unpublish_at=None,
+    image=False,
+):
+    related = RelatedPublication.objects.create(
+        title=title,
+        slug=slug or _unique("related"),
+        publication_type=get_type(type_slug),
+        teaser=teaser,
+        body="" if external_url else body,
+        external_url=external_url,
+        **_publish_fields(published, publish_at, unpublish_at),
+    )
+    _attach(related, tags=tags, authors=authors, image=image)
+    return related
+
+
+def pin(source, *targets):
+    """Pin *targets*, in order, as the first related items of *source*."""
+    for position, target in enumerate(targets):
+        PinnedPublication.objects.create(
+            source=source, target=target, position=position
+        )
+
+
+def make_user(*, username=None, role=None, is_superuser=False, password="pass"):
+    """Return a staff user, in the group *role* ("Editors", ...) when given."""
+    user = get_user_model().objects.create_user(
+        username=username or _unique("user"),
+        password=password,
+        is_staff=True,
+        is_superuser=is_superuser,
+    )
+    if role:
+        user.groups.add(ensure_group(role))
+    return user
+
+
+def ensure_group(name):
+    """Return the group *name* with its permissions (flushed DBs lose them)."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created or not group.permissions.exists():
+        for app_label, codename in ROLES[name]:
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+    return group
