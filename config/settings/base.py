@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_prose_editor",
     "taggit",
+    "axes",
     "core",
     "authors",
     "publications",
@@ -68,6 +70,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the outcome of every login.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks lockouts before the model backend authenticates anyone.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,9 +164,25 @@ LOGGING = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Login throttling: lock out an IP address and username pair after repeated
+# failures. The client address is REMOTE_ADDR; behind a proxy, set
+# DJANGO_AXES_PROXY_COUNT so X-Forwarded-For is read, and never otherwise
+# (a client could forge it to dodge the lockout).
+AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+if env_int("DJANGO_AXES_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_AXES_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 # Folio's own settings.
 FOLIO_SITE_NAME = os.environ.get("FOLIO_SITE_NAME", "Folio Institute")
 FOLIO_SITE_URL = os.environ.get("FOLIO_SITE_URL", "http://127.0.0.1:8000")
+# The organisation named as publisher in citations and structured data.
+FOLIO_PUBLISHER = os.environ.get("FOLIO_PUBLISHER", "")
+FOLIO_PUBLISHER_PLACE = os.environ.get("FOLIO_PUBLISHER_PLACE", "Washington, DC")
 FOLIO_RELATED_COUNT = env_int("FOLIO_RELATED_COUNT", 3)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)

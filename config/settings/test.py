@@ -10,3 +10,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # tests/conftest.py points MEDIA_ROOT at a temporary folder for each run.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests log in with client.login(), which gives axes no request; the login
+# throttling tests switch it back on.
+AXES_ENABLED = False

@@ -1,0 +1,161 @@
+"""RSS 2.0 and Atom feeds of live publications: all, and per topic, author, series."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from taggit.models import Tag
+
+from authors.models import Author
+from core.links import absolute_url
+from publications.models import Authorship, Publication, Series
+from publications.selectors import filter_publications
+
+FEED_LENGTH = 50
+
+
+def feed_items(**filters):
+    """Return the latest live publications for a feed, relations prefetched."""
+    publications = filter_publications(Publication.objects.live(), **filters)
+    return (
+        publications.select_related("report", "relatedpublication", "publication_type")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author").order_by(
+                    "position", "id"
+                ),
+            ),
+            "tags",
+        )
+        .order_by("-publish_at", "-id")[:FEED_LENGTH]
+    )
+
+
+class LatestPublicationsFeed(Feed):
+    """The latest live publications, as RSS 2.0."""
+
+    description_template = None
+
+    def title(self, obj=None):
+        return f"{settings.FOLIO_SITE_NAME}: latest publications"
+
+    def link(self, obj=None):
+        return reverse("publications:publication-list")
+
+    def description(self, obj=None):
+        return f"New reports and publications from {settings.FOLIO_SITE_NAME}."
+
+    def items(self, obj=None):
+        return feed_items()
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.teaser
+
+    def item_link(self, item):
+        related = _related_or_none(item)
+        if related is not None and related.external_url:
+            return related.external_url
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        names = [authorship.author.name for authorship in item.authorships.all()]
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_enclosures(self, item):
+        report = _report_or_none(item)
+        if report is None or not report.pdf:
+            return []
+        try:
+            length = report.pdf.size
+        except OSError:
+            return []
+        url = absolute_url(
+            reverse("publications:publication-pdf", kwargs={"slug": item.slug})
+        )
+        return [Enclosure(url, str(length), "application/pdf")]
+
+
+def _report_or_none(item):
+    if item.kind != Publication.Kind.REPORT:
+        return None
+    return item.report
+
+
+def _related_or_none(item):
+    if item.kind != Publication.Kind.RELATED:
+        return None
+    return item.relatedpublication
+
+
+class LatestPublicationsAtomFeed(LatestPublicationsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPublicationsFeed.description
+
+
+class TopicFeed(LatestPublicationsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"{settings.FOLIO_SITE_NAME}: {obj.name}"
+
+    def link(self, obj=None):
+        return reverse("publications:topic-detail", kwargs={"slug": obj.slug})
+
+    def description(self, obj=None):
+        return f"Publications on {obj.name} from {settings.FOLIO_SITE_NAME}."
+
+    def items(self, obj=None):
+        return feed_items(topic_slug=obj.slug)
+
+
+class AuthorFeed(LatestPublicationsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj=None):
+        return f"{settings.FOLIO_SITE_NAME}: publications by {obj.name}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"Publications by {obj.name}."
+
+    def items(self, obj=None):
+        return feed_items(author_slug=obj.slug)
+
+
+class SeriesFeed(LatestPublicationsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Series, slug=slug)
+
+    def title(self, obj=None):
+        return f"{settings.FOLIO_SITE_NAME}: {obj.title}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return f"Reports in the series {obj.title}."
+
+    def items(self, obj=None):
+        return feed_items(series_slug=obj.slug)
