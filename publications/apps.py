@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PublicationsConfig(AppConfig):
     name = "publications"
     verbose_name = _("Publications")
+
+    def ready(self):
+        from publications import signals  # noqa: F401

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -9,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.images import make_thumbnail
+from core.pdf_text import extract_pdf_text
 from core.richtext import RichTextField
 from core.uploads import CleanImageField, PdfField, RandomUploadPath
 from publications.querysets import PublicationQuerySet
@@ -173,6 +175,8 @@ class Publication(models.Model):
         ),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Kept up to date by publications.search on PostgreSQL; empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -217,7 +221,7 @@ class Publication(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        new_image = bool(self.image) and not self.image._committed
+        new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""
         super().save(*args, **kwargs)
@@ -226,6 +230,7 @@ class Publication(models.Model):
             thumbnail = make_thumbnail(self.image)
             self.thumbnail.save(thumbnail.name, thumbnail, save=False)
             Publication.objects.filter(pk=self.pk).update(thumbnail=self.thumbnail.name)
+        self._remember_files()
 
     def get_absolute_url(self):
         return reverse("publications:publication-detail", kwargs={"slug": self.slug})
@@ -267,6 +272,32 @@ class Publication(models.Model):
         """Return True if the item is publicly visible now."""
         return self.state(now=now) == "live"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember stored file names so save() can tell a new upload.
+        instance._stored_files = dict(
+            (name, value)
+            for name, value in zip(field_names, values, strict=True)
+            if name in {"image", "pdf"}
+        )
+        return instance
+
+    def _file_changed(self, name):
+        """Return True if file field *name* holds a file not yet processed."""
+        field_file = getattr(self, name)
+        stored = getattr(self, "_stored_files", {}).get(name)
+        return bool(field_file) and (
+            not field_file._committed or field_file.name != stored
+        )
+
+    def _remember_files(self):
+        self._stored_files = {
+            name: getattr(self, name).name
+            for name in ("image", "pdf")
+            if hasattr(self, name)
+        }
+
 
 class Report(Publication):
     about = RichTextField(_("about the report"))
@@ -283,6 +314,7 @@ class Report(Publication):
         _("position in series"), null=True, blank=True
     )
     pdf = PdfField(_("PDF"), upload_to=RandomUploadPath("pdfs"), blank=True)
+    pdf_text = models.TextField(editable=False, blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -292,6 +324,12 @@ class Report(Publication):
 
     def save(self, *args, **kwargs):
         self.kind = Publication.Kind.REPORT
+        if not self.pdf:
+            self.pdf_text = ""
+        elif self._file_changed("pdf"):
+            # Read once per upload; a PDF without text stays unsearchable.
+            with self.pdf.open("rb") as pdf:
+                self.pdf_text = extract_pdf_text(pdf)
         super().save(*args, **kwargs)
 
     @property

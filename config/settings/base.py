@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Full-text search on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
     "django_prose_editor",
     "taggit",
     "axes",

@@ -1,0 +1,91 @@
+"""Full-text search: ranked on PostgreSQL, a plain match on SQLite."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+
+from publications.models import Publication, SummaryPoint
+from publications.search import search_publications
+from tests.factories import make_author, make_related, make_report, pdf_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="ranked full-text search needs PostgreSQL; SQLite has its own tests here",
+)
+
+
+def titles(text):
+    return [p.title for p in search_publications(Publication.objects.live(), text)]
+
+
+def test_search_matches_title_teaser_and_author_names_on_every_database():
+    author = make_author(name="Ingrid Halvorsen")
+    make_report(title="Ceasefire monitoring", teaser="Drones over lines.")
+    make_related(title="Border talks", teaser="Ceasefire lessons from 1953.")
+    make_report(title="Elections", authors=[author])
+    make_report(title="Unrelated", teaser="Nothing here.")
+
+    assert set(titles("ceasefire")) == {"Ceasefire monitoring", "Border talks"}
+    assert titles("halvorsen") == ["Elections"]
+    assert titles("zzzz-nothing") == []
+
+
+def test_search_never_returns_drafts():
+    make_report(title="Ceasefire draft", published=False)
+    assert titles("ceasefire") == []
+
+
+@postgres_only
+def test_title_match_ranks_above_teaser_and_summary_matches():
+    in_summary = make_report(title="Alpha", summary_points=["Mediation works."])
+    make_report(title="Beta", teaser="On mediation in practice.")
+    make_report(title="Mediation handbook")
+    assert in_summary.pk
+    assert titles("mediation") == ["Mediation handbook", "Beta", "Alpha"]
+
+
+@postgres_only
+def test_search_uses_english_stemming():
+    make_report(title="Negotiating with armed groups")
+    assert titles("negotiations") == ["Negotiating with armed groups"]
+
+
+@postgres_only
+def test_search_finds_words_in_about_body_and_pdf_text():
+    make_report(title="One", about="<p>The <em>archipelago</em> dispute.</p>")
+    make_related(title="Two", body="<p>A note on glaciers.</p>")
+    report = make_report(title="Three")
+    report.pdf.save("r.pdf", ContentFile(pdf_bytes(text="Quinoa exports")), save=True)
+    assert titles("archipelago") == ["One"]
+    assert titles("glaciers") == ["Two"]
+    assert titles("quinoa") == ["Three"]
+
+
+@postgres_only
+def test_search_vector_follows_summary_points_and_author_renames():
+    author = make_author(name="Old Name")
+    report = make_report(title="Report", authors=[author])
+    SummaryPoint.objects.create(report=report, text="Desalination plants", position=9)
+    assert titles("desalination") == ["Report"]
+    author.name = "Wilhelmina Castellanos"
+    author.save()
+    assert titles("castellanos") == ["Report"]
+    assert titles("old") == []
+
+
+@postgres_only
+def test_search_highlights_matched_words_in_teaser():
+    make_report(title="Water", teaser="Rivers and the treaties that share them.")
+    (result,) = search_publications(Publication.objects.live(), "treaty")
+    assert result.teaser_highlighted == (
+        "Rivers and the <mark>treaties</mark> that share them."
+    )
+
+
+def test_pdf_without_text_is_stored_and_unsearchable():
+    report = make_report(title="Scanned")
+    report.pdf.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    report.refresh_from_db()
+    assert report.pdf and report.pdf_text == ""
