@@ -1,9 +1,15 @@
 """Operational views."""
 
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+logger = logging.getLogger("folio")
 
 
 @never_cache
@@ -17,3 +23,18 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """Render the branded error page: 503 when the database is unreachable.
+
+    Runs for any uncaught exception, including one raised in middleware, so a
+    database outage gives readers a "try again" page and /healthz its 503.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.warning("Database unavailable: %s", error)
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

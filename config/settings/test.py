@@ -13,3 +13,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests log in with client.login(), which gives axes no request; the login
 # throttling tests switch it back on.
 AXES_ENABLED = False
+# Tests run inside transactions whose on-commit invalidation never fires; the
+# page cache tests turn the cache on with committed data.
+FOLIO_PAGE_CACHE_SECONDS = 0
