@@ -43,18 +43,21 @@ class RandomUploadPath:
 
 
 class PrivateMediaStorage(FileSystemStorage):
-    """Files outside MEDIA_URL, served only through views that check access."""
+    """Files kept outside MEDIA_ROOT, served only by views that check access."""
 
     def __init__(self):
         super().__init__(base_url=None)
 
     @property
     def base_location(self):
-        return settings.MEDIA_ROOT / "private"
+        return settings.PRIVATE_MEDIA_ROOT
 
     @property
     def location(self):
         return str(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; link to their view.")
 
 
 private_storage = PrivateMediaStorage()

@@ -121,7 +121,7 @@ class Publication(models.Model):
                 "A report or publication already uses this slug; choose another."
             )
         },
-        help_text=_("The address: /publications/<slug>/."),
+        help_text=_("The last part of the address: /publications/this-slug/."),
     )
     teaser = models.TextField(
         _("teaser"),
@@ -182,6 +182,9 @@ class Publication(models.Model):
 
     objects = PublicationQuerySet.as_manager()
 
+    # Set by each concrete kind, so that clean() knows it before the first save.
+    publication_kind = None
+
     class Meta:
         ordering = ["-publish_at", "-id"]
         verbose_name = _("publication")
@@ -241,7 +244,8 @@ class Publication(models.Model):
             raise ValidationError(
                 {"image_alt": _("Describe the image: alt text is required with one.")}
             )
-        if self.publication_type_id and self.publication_type.kind != self.kind:
+        kind = self.publication_kind or self.kind
+        if self.publication_type_id and self.publication_type.kind != kind:
             raise ValidationError(
                 {
                     "publication_type": _(
@@ -273,8 +277,8 @@ class Publication(models.Model):
         return self.state(now=now) == "live"
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
         # Remember stored file names so save() can tell a new upload.
         instance._stored_files = dict(
             (name, value)
@@ -318,18 +322,24 @@ class Report(Publication):
 
     objects = PublicationQuerySet.as_manager()
 
+    publication_kind = Publication.Kind.REPORT
+
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
 
     def save(self, *args, **kwargs):
-        self.kind = Publication.Kind.REPORT
+        self.kind = self.publication_kind
         if not self.pdf:
             self.pdf_text = ""
         elif self._file_changed("pdf"):
             # Read once per upload; a PDF without text stays unsearchable.
-            with self.pdf.open("rb") as pdf:
-                self.pdf_text = extract_pdf_text(pdf)
+            # An upload is read in place: closing it would lose it.
+            if not self.pdf._committed:
+                self.pdf_text = extract_pdf_text(self.pdf.file)
+            else:
+                with self.pdf.open("rb") as pdf:
+                    self.pdf_text = extract_pdf_text(pdf)
         super().save(*args, **kwargs)
 
     @property
@@ -352,12 +362,14 @@ class RelatedPublication(Publication):
 
     objects = PublicationQuerySet.as_manager()
 
+    publication_kind = Publication.Kind.RELATED
+
     class Meta:
         verbose_name = _("related publication")
         verbose_name_plural = _("related publications")
 
     def save(self, *args, **kwargs):
-        self.kind = Publication.Kind.RELATED
+        self.kind = self.publication_kind
         super().save(*args, **kwargs)
 
     def clean(self):

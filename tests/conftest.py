@@ -10,7 +10,9 @@ from django.test import override_settings
 def media_root():
     """Keep every file a test uploads in a temporary folder, removed afterwards."""
     path = Path(tempfile.mkdtemp(prefix="folio-test-media-"))
-    with override_settings(MEDIA_ROOT=path):
+    with override_settings(
+        MEDIA_ROOT=path / "public", PRIVATE_MEDIA_ROOT=path / "private"
+    ):
         yield path
     shutil.rmtree(path, ignore_errors=True)
 

@@ -220,3 +220,61 @@ def ensure_group(name):
                 )
             )
     return group
+
+
+def _inline_management(prefix, *, initial=0, total=None):
+    total = initial if total is None else total
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def _split_datetime(name, value):
+    if value is None:
+        return {f"{name}_0": "", f"{name}_1": ""}
+    local = timezone.localtime(value)
+    return {f"{name}_0": f"{local:%Y-%m-%d}", f"{name}_1": f"{local:%H:%M:%S}"}
+
+
+def publication_admin_data(
+    *,
+    kind="report",
+    title="Report",
+    slug="report",
+    type_slug=None,
+    teaser="A teaser.",
+    status="draft",
+    publish_at=None,
+    unpublish_at=None,
+    **fields,
+):
+    """Return the POST data of a Report or RelatedPublication admin form.
+
+    The inline formsets are empty; pass their fields (and management counts,
+    e.g. ``authorships-TOTAL_FORMS``) in *fields* to fill them.
+    """
+    data = {
+        "title": title,
+        "slug": slug,
+        "publication_type": get_type(
+            type_slug or ("special-report" if kind == "report" else "analysis")
+        ).pk,
+        "teaser": teaser,
+        "status": status,
+        **_split_datetime("publish_at", publish_at or timezone.now()),
+        **_split_datetime("unpublish_at", unpublish_at),
+        "new_topics": "",
+        "image_alt": "",
+        **_inline_management("authorships"),
+        **_inline_management("pins"),
+    }
+    if kind == "report":
+        data |= {"number": "", "about": "", "body": "", "series": ""}
+        data |= {"series_position": "", **_inline_management("summary_points")}
+    else:
+        data |= {"body": "<p>Body.</p>", "external_url": ""}
+    data.update(fields)
+    return data

@@ -1,0 +1,227 @@
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from authors.admin import RICH_TEXT_OVERRIDES, admin_links
+from publications.admin_base import PublicationAdminBase
+from publications.admin_exports import PublicationExportMixin
+from publications.admin_inlines import (
+    AuthorshipInline,
+    PinnedPublicationInline,
+    SummaryPointInline,
+)
+from publications.models import (
+    Publication,
+    PublicationType,
+    RelatedPublication,
+    Report,
+    Series,
+)
+
+_RECORD = (
+    _("Record"),
+    {"fields": ("created_at", "updated_at"), "classes": ("collapse",)},
+)
+
+
+@admin.register(Report)
+class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
+    publication_kind = Publication.Kind.REPORT
+    list_filter = (
+        *PublicationAdminBase.list_filter[:2],
+        "series",
+        *PublicationAdminBase.list_filter[2:],
+    )
+    autocomplete_fields = ("series",)
+    inlines = (AuthorshipInline, SummaryPointInline, PinnedPublicationInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    ("publication_type", "number"),
+                    "teaser",
+                    "edit_version",
+                )
+            },
+        ),
+        (
+            _("Publishing"),
+            {"fields": ("current_state", "status", "publish_at", "unpublish_at")},
+        ),
+        (_("About the report"), {"fields": ("about", "body")}),
+        (_("Series"), {"fields": (("series", "series_position"),)}),
+        (_("Topics"), {"fields": ("tags", "new_topics")}),
+        (_("Cover image and PDF"), {"fields": ("image", "image_alt", "pdf")}),
+        _RECORD,
+    )
+
+    @admin.display(description=_("type and number"), ordering="number")
+    def type_label(self, report):
+        return report.type_and_number
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "pdf" in form.base_fields:
+            try:
+                url = reverse("publications:report-pdf", kwargs={"slug": obj.slug})
+            except NoReverseMatch:
+                url = None
+            form.base_fields["pdf"].widget.download_url = url
+        return form
+
+
+@admin.register(RelatedPublication)
+class RelatedPublicationAdmin(PublicationExportMixin, PublicationAdminBase):
+    publication_kind = Publication.Kind.RELATED
+    inlines = (AuthorshipInline, PinnedPublicationInline)
+    fieldsets = (
+        (
+            None,
+            {"fields": ("title", "slug", "publication_type", "teaser", "edit_version")},
+        ),
+        (
+            _("Publishing"),
+            {"fields": ("current_state", "status", "publish_at", "unpublish_at")},
+        ),
+        (
+            _("Content"),
+            {
+                "fields": ("body", "external_url"),
+                "description": _("Give a body or an external URL, not both."),
+            },
+        ),
+        (_("Topics"), {"fields": ("tags", "new_topics")}),
+        (_("Image"), {"fields": ("image", "image_alt")}),
+        _RECORD,
+    )
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    """Reports and related publications together: the search behind pinning.
+
+    Hidden from the index; an item opened from here (the pinned items' view
+    link) goes to the admin of its kind.
+    """
+
+    list_display = ("title", "kind", "publication_type", "publish_at")
+    list_select_related = ("publication_type",)
+    search_fields = ("title", "slug")
+    ordering = ("-publish_at", "-id")
+
+    def get_model_perms(self, request):
+        return {}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Asked about the parent row of a report or related publication being
+        # deleted: the answer is that of the admin of its kind.
+        if obj is None:
+            return False
+        specific = obj.specific
+        model_admin = self.admin_site.get_model_admin(type(specific))
+        return model_admin.has_delete_permission(request, specific)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        publication = self.get_object(request, unquote(object_id))
+        if publication is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        opts = publication.specific._meta
+        return redirect(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+            publication.pk,
+        )
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ("title", "commissioned_by", "report_count", "updated_at")
+    search_fields = ("title", "commissioned_by")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at")
+    formfield_overrides = RICH_TEXT_OVERRIDES
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "commissioned_by", "description")}),
+        _RECORD,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(report_count=Count("reports"))
+
+    @admin.display(description=_("reports"), ordering="report_count")
+    def report_count(self, series):
+        return series.report_count
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PublicationType)
+class PublicationTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "position", "usage")
+    list_editable = ("position",)
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("kind", "position", "name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(usage=Count("publications"))
+
+    @admin.display(description=_("publications"), ordering="usage")
+    def usage(self, publication_type):
+        return publication_type.usage
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        if protected:
+            # Name each protecting publication as a report or related item.
+            publications = Publication.objects.filter(
+                publication_type__in=objs
+            ).select_related("report", "relatedpublication")
+            protected = admin_links(
+                request, self.admin_site, [p.specific for p in publications]
+            )
+        return deleted, model_count, perms_needed, protected
+
+
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicAdmin(admin.ModelAdmin):
+    """Topics and regions (taggit's tags) with how often each is used."""
+
+    list_display = ("name", "slug", "usage")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(usage=Count("publications_taggedpublication_items"))
+        )
+
+    @admin.display(description=_("publications"), ordering="usage")
+    def usage(self, tag):
+        return tag.usage

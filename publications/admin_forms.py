@@ -1,0 +1,165 @@
+"""Forms behind the publication admins: clear messages for clashes and topics."""
+
+from pathlib import PurePath
+
+from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.utils import parse_tags
+
+from publications.models import Publication
+
+
+class PublicationAdminForm(forms.ModelForm):
+    """Shared by the Report and RelatedPublication admins."""
+
+    new_topics = forms.CharField(
+        label=_("New topics"),
+        required=False,
+        max_length=500,
+        help_text=_("Topics that are not in the list above yet, separated by commas."),
+    )
+    # The version the editor started from: saving over someone else's newer
+    # save (or a bulk publish) is refused once, then allowed knowingly.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"].initial = self.instance.version
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        clash = (
+            Publication.objects.filter(slug=slug)
+            .exclude(pk=self.instance.pk)
+            .only("title", "kind")
+            .first()
+        )
+        if clash is not None:
+            raise forms.ValidationError(
+                _(
+                    "The %(kind)s “%(title)s” already uses this slug. Reports "
+                    "and related publications share the address "
+                    "/publications/<slug>/, so choose another slug."
+                ),
+                code="unique",
+                params={
+                    "kind": clash.get_kind_display().lower(),
+                    "title": clash.title,
+                },
+            )
+        return slug
+
+    def clean_new_topics(self):
+        try:
+            return parse_tags(self.cleaned_data["new_topics"])
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Separate the new topics with commas.")
+            ) from error
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._check_edit_conflict(cleaned_data)
+        self._check_number(cleaned_data)
+        self._check_dates(cleaned_data)
+        if "tags" in cleaned_data and cleaned_data.get("new_topics"):
+            # taggit accepts Tag objects and names; names are matched
+            # case-insensitively (TAGGIT_CASE_INSENSITIVE) or created.
+            cleaned_data["tags"] = [
+                *cleaned_data["tags"],
+                *cleaned_data["new_topics"],
+            ]
+        return cleaned_data
+
+    def _check_edit_conflict(self, cleaned_data):
+        started_from = cleaned_data.get("edit_version")
+        if self.instance.pk is None or started_from in (None, self.instance.version):
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = self.instance.version
+        self.add_error(
+            None,
+            forms.ValidationError(
+                _(
+                    "Someone else saved this item at %(time)s while you were "
+                    "editing it. Open it in another tab to see their changes; "
+                    "save again to replace them with yours."
+                ),
+                code="edit_conflict",
+                params={
+                    "time": f"{timezone.localtime(self.instance.updated_at):%H:%M}"
+                },
+            ),
+        )
+
+    def _check_number(self, cleaned_data):
+        number = cleaned_data.get("number")
+        publication_type = cleaned_data.get("publication_type")
+        if number is None or publication_type is None:
+            return
+        clash = (
+            Publication.objects.filter(publication_type=publication_type, number=number)
+            .exclude(pk=self.instance.pk)
+            .only("title")
+            .first()
+        )
+        if clash is not None:
+            self.add_error(
+                "number",
+                forms.ValidationError(
+                    _(
+                        "%(type)s No. %(number)s already exists: “%(title)s”. "
+                        "Choose another number."
+                    ),
+                    code="unique",
+                    params={
+                        "type": publication_type.name,
+                        "number": number,
+                        "title": clash.title,
+                    },
+                ),
+            )
+
+    def _check_dates(self, cleaned_data):
+        publish_at = cleaned_data.get("publish_at")
+        unpublish_at = cleaned_data.get("unpublish_at")
+        if publish_at and unpublish_at and unpublish_at <= publish_at:
+            self.add_error(
+                "unpublish_at",
+                forms.ValidationError(
+                    _("The unpublish date must be after the publish date."),
+                    code="unpublish_before_publish",
+                ),
+            )
+
+
+class _StoredPdf:
+    """What the file widget shows for a stored PDF: its name and download link."""
+
+    def __init__(self, name, url):
+        self.name = name
+        self.url = url
+
+    def __str__(self):
+        return PurePath(self.name).name
+
+
+class PdfAdminWidget(AdminFileWidget):
+    """Link the current PDF to its access-checked download view.
+
+    PDFs live in private storage, which has no public URL.
+    """
+
+    download_url = None
+
+    def is_initial(self, value):
+        # Private storage raises on .url, which the default check reads.
+        return bool(value and getattr(value, "name", None))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _StoredPdf(value.name, self.download_url or "")
+        return context

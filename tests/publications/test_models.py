@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from publications.models import Authorship, Publication
+from tests.factories import make_author, make_related, make_report
+
+pytestmark = pytest.mark.django_db
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def test_draft_is_draft_whatever_its_dates():
+    now = timezone.now()
+    report = make_report(published=False, publish_at=now - timedelta(days=1))
+
+    assert report.state(now=now) == "draft"
+    assert not report.is_live(now=now)
+
+
+def test_published_item_is_live_from_its_publish_instant():
+    now = timezone.now()
+    report = make_report(publish_at=now)
+
+    assert report.state(now=now - ONE_MICROSECOND) == "scheduled"
+    assert report.state(now=now) == "live"
+
+
+def test_published_item_is_live_at_its_unpublish_instant_and_expired_after():
+    now = timezone.now()
+    report = make_report(publish_at=now - timedelta(days=1), unpublish_at=now)
+
+    assert report.state(now=now) == "live"
+    assert report.state(now=now + ONE_MICROSECOND) == "expired"
+
+
+def test_specific_returns_the_report_or_related_publication():
+    report = make_report()
+    related = make_related()
+
+    assert Publication.objects.get(pk=report.pk).specific == report
+    assert type(Publication.objects.get(pk=related.pk).specific).__name__ == (
+        "RelatedPublication"
+    )
+
+
+def test_authorships_keep_the_editors_order_not_the_alphabet():
+    report = make_report()
+    zoe, adam, maria = (make_author(name=n) for n in ("Zoe", "Adam", "Maria"))
+    Authorship.objects.create(publication=report, author=maria, position=2)
+    Authorship.objects.create(publication=report, author=zoe, position=0)
+    Authorship.objects.create(publication=report, author=adam, position=1)
+
+    names = [a.author.name for a in report.authorships.select_related("author")]
+
+    assert names == ["Zoe", "Adam", "Maria"]
+
+
+def test_type_and_number_reads_like_the_printed_cover():
+    assert make_report(number=277).type_and_number == "Special Report No. 277"
+    assert make_report(type_slug="peace-brief").type_and_number == "Peace Brief"
+
+
+def test_kind_follows_the_model():
+    assert make_report().kind == Publication.Kind.REPORT
+    assert make_related().kind == Publication.Kind.RELATED
