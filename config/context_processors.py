@@ -8,4 +8,5 @@ def site(request):
     return {
         "site_name": settings.FOLIO_SITE_NAME,
         "site_url": settings.FOLIO_SITE_URL.rstrip("/"),
+        "site_description": settings.FOLIO_SITE_DESCRIPTION,
     }

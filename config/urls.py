@@ -1,18 +1,48 @@
 """Root URL configuration."""
 
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
 
 from config.views import healthz
+from core.views import public_media
+from publications.admin_views import publication_export_view
+from publications.discovery_views import robots_txt
+from publications.sitemaps import SITEMAPS
+
+handler500 = "config.views.server_error"
 
 urlpatterns = [
+    # Before the admin's own URLs, which would otherwise claim the path.
+    path(
+        "admin/publications/export/",
+        admin.site.admin_view(publication_export_view),
+        name="publication-export",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    # Public uploads (images) in development and production alike; PDFs live
+    # in PRIVATE_MEDIA_ROOT and are served only by the access-checked view.
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+        public_media,
+        name="public-media",
+    ),
     path("", include("publications.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

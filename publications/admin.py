@@ -1,4 +1,3 @@
-
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count

@@ -56,7 +56,7 @@ def report_ris(request, slug):
     pdf_url = ""
     if report.pdf:
         pdf_url = absolute_url(
-            reverse("publications:publication-pdf", kwargs={"slug": report.slug})
+            reverse("publications:report-pdf", kwargs={"slug": report.slug})
         )
     return _download(
         ris_entry(

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
@@ -10,8 +9,8 @@ from taggit.models import Tag
 
 from authors.models import Author
 from core.links import absolute_url
-from publications.models import Authorship, Publication, Series
-from publications.selectors import filter_publications
+from publications.models import Publication, Series
+from publications.selectors import filter_publications, with_card_relations
 
 FEED_LENGTH = 50
 
@@ -20,16 +19,8 @@ def feed_items(**filters):
     """Return the latest live publications for a feed, relations prefetched."""
     publications = filter_publications(Publication.objects.live(), **filters)
     return (
-        publications.select_related("report", "relatedpublication", "publication_type")
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("author").order_by(
-                    "position", "id"
-                ),
-            ),
-            "tags",
-        )
+        with_card_relations(publications)
+        .select_related("report")
         .order_by("-publish_at", "-id")[:FEED_LENGTH]
     )
 
@@ -73,11 +64,11 @@ class LatestPublicationsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        names = [authorship.author.name for authorship in item.authorships.all()]
+        names = [authorship.author.name for authorship in item.ordered_authorships]
         return ", ".join(names) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tagged.tag.name for tagged in item.ordered_topics]
 
     def item_enclosures(self, item):
         report = _report_or_none(item)
@@ -88,7 +79,7 @@ class LatestPublicationsFeed(Feed):
         except OSError:
             return []
         url = absolute_url(
-            reverse("publications:publication-pdf", kwargs={"slug": item.slug})
+            reverse("publications:report-pdf", kwargs={"slug": item.slug})
         )
         return [Enclosure(url, str(length), "application/pdf")]
 

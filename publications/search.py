@@ -1,14 +1,18 @@
 """Full-text search: stored search vectors on PostgreSQL, a plain match elsewhere.
 
 Weights: A title; B teaser and author names; C summary, about and body;
-D the text of the PDF. Vectors are rebuilt in SQL after each committed change.
+D the text of the PDF. Vectors are rebuilt in SQL, in the same transaction as
+the change that makes them stale.
 """
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 
 SEARCH_CONFIG = "english"
+# Markers around matched words; the teaser is escaped before they become <mark>.
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_STOP = "\x03"
 
 _UPDATE_SQL = """
 UPDATE publications_publication AS p SET search_vector =
@@ -46,19 +50,14 @@ def update_search_vectors(publication_ids):
         cursor.execute(_UPDATE_SQL, {"config": SEARCH_CONFIG, "ids": ids})
 
 
-def update_search_vectors_on_commit(publication_ids):
-    """Rebuild the vectors once the current transaction commits."""
-    ids = list(publication_ids)
-    if ids and is_full_text_available():
-        transaction.on_commit(lambda: update_search_vectors(ids))
-
-
 def search_publications(publications, text):
     """Return *publications* matching *text*: ranked on PostgreSQL.
 
     On PostgreSQL the result is ordered by rank, then newest first, and each
-    row has ``teaser_highlighted`` with the matched words in <mark>. Elsewhere
-    it is a case-insensitive match on title, teaser and author names.
+    row has ``teaser_highlighted``: the teaser with matched words between
+    HIGHLIGHT_START and HIGHLIGHT_STOP (see the ``highlighted`` filter).
+    Elsewhere it is a case-insensitive match on title, teaser and author
+    names, newest first.
     """
     text = text.strip()
     if not text:
@@ -84,8 +83,8 @@ def search_publications(publications, text):
                 "teaser",
                 query,
                 config=SEARCH_CONFIG,
-                start_sel="<mark>",
-                stop_sel="</mark>",
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
                 highlight_all=True,
             ),
         )

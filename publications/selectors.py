@@ -1,8 +1,21 @@
 """Reads that span relations: listings, filters and related items."""
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from taggit.models import Tag
 
-from publications.models import Publication
+from authors.models import Author
+from publications.models import (
+    Authorship,
+    PinnedPublication,
+    Publication,
+    PublicationType,
+    Report,
+    Series,
+    TaggedPublication,
+)
+from publications.search import search_publications
 
 
 def filter_publications(
@@ -20,7 +33,8 @@ def filter_publications(
     """Return *publications* narrowed by the listing's filters.
 
     Every filter is optional and they combine. *since* and *until* are dates
-    (inclusive); *query* matches title, teaser and author names. The caller
+    (inclusive); *query* is a full-text search (see publications.search),
+    ordered by relevance on PostgreSQL. The caller
     chooses the base set: ``Publication.objects.live()`` for the public site,
     any state for staff exports.
     """
@@ -41,13 +55,215 @@ def filter_publications(
     if until:
         publications = publications.filter(publish_at__date__lte=until)
     if query:
-        publications = publications.filter(
-            Q(title__icontains=query)
-            | Q(teaser__icontains=query)
-            | Q(
-                pk__in=Publication.objects.filter(
-                    authors__name__icontains=query
-                ).values("pk")
-            )
-        )
+        publications = search_publications(publications, query)
     return publications
+
+
+def with_card_relations(publications):
+    """Return *publications* with what a list card shows fetched up front.
+
+    Cards show the type, the external URL of related publications, the
+    authors in order and the topics by name: one join and two prefetches,
+    whatever the number of rows.
+    """
+    return publications.select_related(
+        "publication_type", "relatedpublication"
+    ).prefetch_related(
+        Prefetch(
+            "authorships",
+            queryset=Authorship.objects.select_related("author"),
+            to_attr="ordered_authorships",
+        ),
+        Prefetch(
+            "tagged_items",
+            queryset=TaggedPublication.objects.select_related("tag").order_by(
+                "tag__name"
+            ),
+            to_attr="ordered_topics",
+        ),
+    )
+
+
+def live_publications(*, now=None):
+    """Return the live publications, newest first, ready for list cards."""
+    return with_card_relations(Publication.objects.live(now=now).newest_first())
+
+
+def related_publications(publication, *, limit=None, now=None):
+    """Return the live items to show as related to *publication*.
+
+    Items pinned by editors come first, in pinned order; then live items
+    sharing at least one tag, most shared tags first, then newest, then
+    highest id. *publication* itself is never included and nothing unrelated
+    pads the list. One SQL query; the counting happens in the database.
+    """
+    if limit is None:
+        limit = settings.FOLIO_RELATED_COUNT
+    if limit <= 0:
+        return Publication.objects.none()
+    pins = PinnedPublication.objects.filter(source_id=publication.pk)
+    own_tags = TaggedPublication.objects.filter(
+        content_object_id=publication.pk
+    ).values("tag_id")
+    sharing = TaggedPublication.objects.filter(tag_id__in=own_tags)
+    pin = pins.filter(target_id=OuterRef("pk")).order_by()
+    shared_count = (
+        sharing.filter(content_object_id=OuterRef("pk"))
+        .order_by()
+        .values("content_object_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        Publication.objects.live(now=now)
+        .exclude(pk=publication.pk)
+        .filter(
+            Q(pk__in=pins.values("target_id"))
+            | Q(pk__in=sharing.values("content_object_id"))
+        )
+        .annotate(
+            pin_position=Subquery(pin.values("position")[:1]),
+            pin_id=Subquery(pin.values("pk")[:1]),
+            shared_tags=Coalesce(Subquery(shared_count), Value(0)),
+        )
+        .order_by(
+            F("pin_position").asc(nulls_last=True),
+            F("pin_id").asc(nulls_last=True),
+            "-shared_tags",
+            "-publish_at",
+            "-pk",
+        )[:limit]
+    )
+
+
+def series_reports(series, *, now=None):
+    """Return the live reports of *series* in series order."""
+    return (
+        Publication.objects.live(now=now)
+        .filter(report__series=series)
+        .order_by(F("report__series_position").asc(nulls_last=True), "publish_at", "pk")
+    )
+
+
+def other_series_reports(report, *, now=None):
+    """Return the live reports of *report*'s series but itself, in series order."""
+    if report.series_id is None:
+        return Publication.objects.none()
+    return (
+        series_reports(report.series_id, now=now)
+        .exclude(pk=report.pk)
+        .select_related("publication_type")
+    )
+
+
+def live_topics(*, now=None):
+    """Return the topics of live publications as dicts: slug, name, count.
+
+    Topics used only by drafts or scheduled items are left out, so their
+    names never show before the item is public.
+    """
+    return (
+        TaggedPublication.objects.filter(
+            content_object__in=Publication.objects.live(now=now)
+        )
+        .values(slug=F("tag__slug"), name=F("tag__name"))
+        .annotate(count=Count("pk"))
+        .order_by("name")
+    )
+
+
+def topic_for_slug(slug, *, now=None):
+    """Return the tag *slug* if a live publication uses it, else None."""
+    return Tag.objects.filter(
+        slug=slug,
+        pk__in=TaggedPublication.objects.filter(
+            content_object__in=Publication.objects.live(now=now)
+        ).values("tag_id"),
+    ).first()
+
+
+def live_types(*, now=None):
+    """Return the types of live publications as dicts: slug, name, kind, count.
+
+    Report types come first, then related-publication types, each in the
+    editors' order.
+    """
+    rows = (
+        Publication.objects.live(now=now)
+        .values(
+            "publication_type__slug",
+            "publication_type__name",
+            "publication_type__kind",
+            "publication_type__position",
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            row["publication_type__kind"] != PublicationType.Kind.REPORT,
+            row["publication_type__position"],
+            row["publication_type__name"],
+        ),
+    )
+    return [
+        {
+            "slug": row["publication_type__slug"],
+            "name": row["publication_type__name"],
+            "kind": row["publication_type__kind"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def live_series(*, now=None):
+    """Return series with at least one live report, with a report_count."""
+    return (
+        Series.objects.filter(reports__in=Report.objects.live(now=now))
+        .annotate(report_count=Count("reports"))
+        .order_by("title")
+    )
+
+
+def live_authors(*, now=None):
+    """Return authors with at least one live publication, with a publication_count."""
+    return (
+        Author.objects.filter(publications__in=Publication.objects.live(now=now))
+        .annotate(publication_count=Count("publications"))
+        .order_by("name", "pk")
+    )
+
+
+def live_years(*, now=None):
+    """Return the years of live publications as dicts: year, count, newest first."""
+    return (
+        Publication.objects.live(now=now)
+        .annotate(year=ExtractYear("publish_at"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+    )
+
+
+def listing_choices(*, now=None, without=()):
+    """Return the filter choices of the listing, each with its live count.
+
+    Plain data: {"types": [...], "topics": [...], "series": [...],
+    "authors": [...], "years": [...]}, one query per key not in *without*.
+    """
+    builders = {
+        "types": lambda: live_types(now=now),
+        "topics": lambda: list(live_topics(now=now)),
+        "series": lambda: [
+            {"slug": s.slug, "name": s.title, "count": s.report_count}
+            for s in live_series(now=now)
+        ],
+        "authors": lambda: [
+            {"slug": a.slug, "name": a.name, "count": a.publication_count}
+            for a in live_authors(now=now).only("slug", "name")
+        ],
+        "years": lambda: list(live_years(now=now)),
+    }
+    return {key: [] if key in without else build() for key, build in builders.items()}

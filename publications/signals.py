@@ -17,7 +17,7 @@ from publications.models import (
     TaggedPublication,
 )
 from publications.page_cache import content_changed
-from publications.search import update_search_vectors_on_commit
+from publications.search import update_search_vectors
 
 # Anything a public page shows: a change to any of these makes pages stale.
 _CONTENT_MODELS = (
@@ -40,28 +40,28 @@ _CONTENT_MODELS = (
 @receiver(post_save, sender=RelatedPublication)
 def _publication_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        update_search_vectors_on_commit([instance.pk])
+        update_search_vectors([instance.pk])
 
 
 @receiver(post_save, sender=SummaryPoint)
 @receiver(post_delete, sender=SummaryPoint)
 def _summary_point_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        update_search_vectors_on_commit([instance.report_id])
+        update_search_vectors([instance.report_id])
 
 
 @receiver(post_save, sender=Authorship)
 @receiver(post_delete, sender=Authorship)
 def _authorship_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        update_search_vectors_on_commit([instance.publication_id])
+        update_search_vectors([instance.publication_id])
 
 
 @receiver(post_save, sender=Author)
 def _author_saved(sender, instance, created=False, raw=False, **kwargs):
     # A renamed author changes what finds every publication they wrote.
     if not raw and not created:
-        update_search_vectors_on_commit(
+        update_search_vectors(
             instance.authorships.values_list("publication_id", flat=True)
         )
 

@@ -31,7 +31,7 @@ def pdf_url(report):
     if not report.pdf:
         return ""
     return absolute_url(
-        reverse("publications:publication-pdf", kwargs={"slug": report.slug})
+        reverse("publications:report-pdf", kwargs={"slug": report.slug})
     )
 
 

@@ -1,9 +1,48 @@
 from django.urls import path
 
-from publications import views
+from publications import discovery_views, feeds, views
 
 app_name = "publications"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path(
+        "publications/",
+        views.PublicationListView.as_view(),
+        name="publication-list",
+    ),
+    path(
+        "publications/<slug:slug>/",
+        views.PublicationDetailView.as_view(),
+        name="publication-detail",
+    ),
+    path("publications/<slug:slug>/pdf/", views.report_pdf, name="report-pdf"),
+    path(
+        "publications/<slug:slug>/cite.bib",
+        discovery_views.report_bibtex,
+        name="report-bibtex",
+    ),
+    path(
+        "publications/<slug:slug>/cite.ris",
+        discovery_views.report_ris,
+        name="report-ris",
+    ),
+    path("authors/", views.AuthorListView.as_view(), name="author-list"),
+    path(
+        "authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"
+    ),
+    path("series/", views.SeriesListView.as_view(), name="series-list"),
+    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
+    path("topics/", views.TopicListView.as_view(), name="topic-list"),
+    # Tag slugs may hold any letter (taggit slugifies with allow_unicode).
+    path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("feeds/publications/", feeds.LatestPublicationsFeed(), name="feed-latest"),
+    path(
+        "feeds/publications/atom/",
+        feeds.LatestPublicationsAtomFeed(),
+        name="feed-latest-atom",
+    ),
+    path("feeds/topics/<str:slug>/", feeds.TopicFeed(), name="feed-topic"),
+    path("feeds/authors/<slug:slug>/", feeds.AuthorFeed(), name="feed-author"),
+    path("feeds/series/<slug:slug>/", feeds.SeriesFeed(), name="feed-series"),
 ]

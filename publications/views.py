@@ -1,5 +1,304 @@
-from django.views.generic import TemplateView
+"""The readers' pages: home, listings, publication pages, authors, series, topics."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
+
+from authors.models import Author
+from publications.forms import PublicationFilterForm
+from publications.models import Publication, RelatedPublication, Report, Series
+from publications.selectors import (
+    filter_publications,
+    listing_choices,
+    live_authors,
+    live_publications,
+    live_series,
+    live_topics,
+    other_series_reports,
+    related_publications,
+    series_reports,
+    topic_for_slug,
+    with_card_relations,
+)
+
+LIST_PAGE_SIZE = 20
 
 
-class HomeView(TemplateView):
+def can_preview(user):
+    """Return True if *user* may see drafts and scheduled items."""
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm("publications.view_publication")
+    )
+
+
+def _mark_private(response):
+    """Keep a staff-only response out of shared caches and search engines."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class PublicViewMixin:
+    """Name the site section for the navigation and fix "now" for the request."""
+
+    section = None
+
+    @cached_property
+    def now(self):
+        return timezone.now()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("filter_query", {})
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class HomeView(PublicViewMixin, TemplateView):
     template_name = "publications/home.html"
+
+    def get_context_data(self, **kwargs):
+        newest = live_publications(now=self.now)
+        reports = list(newest.filter(kind=Publication.Kind.REPORT)[:7])
+        return super().get_context_data(
+            featured=reports[0] if reports else None,
+            latest_reports=reports[1:],
+            latest_related=list(newest.filter(kind=Publication.Kind.RELATED)[:4]),
+            series_list=list(live_series(now=self.now)[:6]),
+            topics=list(live_topics(now=self.now).order_by("-count", "name")[:15]),
+            **kwargs,
+        )
+
+
+class PublicationListView(PublicViewMixin, ListView):
+    """All live publications, newest first, narrowed by the filter form."""
+
+    template_name = "publications/publication_list.html"
+    paginate_by = LIST_PAGE_SIZE
+    section = "publications"
+    excluded_filters = ()
+    excluded_choices = ()
+
+    @cached_property
+    def submitted_filters(self):
+        return PublicationFilterForm(self.request.GET, exclude=self.excluded_filters)
+
+    def fixed_filters(self):
+        """Return filters set by the URL rather than the form."""
+        return {}
+
+    def get_queryset(self):
+        filters = {**self.submitted_filters.filters(), **self.fixed_filters()}
+        publications = filter_publications(
+            Publication.objects.live(now=self.now), **filters
+        )
+        if not filters.get("query"):
+            publications = publications.newest_first()
+        return with_card_relations(publications)
+
+    def get_context_data(self, **kwargs):
+        submitted = self.submitted_filters
+        values = submitted.values()
+        form = PublicationFilterForm(
+            initial=values,
+            choices=listing_choices(now=self.now, without=self.excluded_choices),
+            exclude=self.excluded_filters,
+        )
+        active_filters = [
+            {
+                "label": form.fields[name].label,
+                "value": form.label_for(name, value),
+                "remove_query": {**values, name: None},
+            }
+            for name, value in values.items()
+        ]
+        return super().get_context_data(
+            form=form,
+            filter_query=values,
+            active_filters=active_filters,
+            ignored_fields=submitted.ignored_fields(),
+            **kwargs,
+        )
+
+
+class TopicDetailView(PublicationListView):
+    """One topic's live publications, with the listing's other filters."""
+
+    template_name = "publications/topic_detail.html"
+    section = "topics"
+    excluded_filters = ("topic",)
+    excluded_choices = ("topics",)
+
+    def get(self, request, *args, **kwargs):
+        self.topic = topic_for_slug(kwargs["slug"], now=self.now)
+        if self.topic is None:
+            raise Http404(_("No topic found with that name."))
+        return super().get(request, *args, **kwargs)
+
+    def fixed_filters(self):
+        return {"topic_slug": self.topic.slug}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class TopicListView(PublicViewMixin, ListView):
+    template_name = "publications/topic_list.html"
+    context_object_name = "topics"
+    section = "topics"
+
+    def get_queryset(self):
+        return live_topics(now=self.now)
+
+
+class PublicationDetailView(PublicViewMixin, DetailView):
+    """A Report or RelatedPublication page; staff may preview items not live."""
+
+    section = "publications"
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs["slug"]
+        publication = (
+            Report.objects.select_related("publication_type", "series")
+            .filter(slug=slug)
+            .first()
+        ) or (
+            RelatedPublication.objects.select_related("publication_type")
+            .filter(slug=slug)
+            .first()
+        )
+        if publication is None:
+            raise Http404(_("No publication found with that address."))
+        self.state = publication.state(now=self.now)
+        if self.state != "live" and not can_preview(self.request.user):
+            raise Http404(_("No publication found with that address."))
+        return publication
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        external_url = getattr(self.object, "external_url", "")
+        if external_url and self.state == "live":
+            # Lists link straight out; this address only forwards old links.
+            return redirect(external_url)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.state != "live":
+            _mark_private(response)
+        return response
+
+    def get_template_names(self):
+        if isinstance(self.object, Report):
+            return ["publications/report_detail.html"]
+        return ["publications/relatedpublication_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        publication = self.object
+        related = with_card_relations(related_publications(publication, now=self.now))
+        context = {
+            "publication": publication,
+            "preview_state": None if self.state == "live" else self.state,
+            "authorships": list(publication.authorships.select_related("author")),
+            "topics": list(publication.tags.order_by("name")),
+            "related_items": list(related),
+        }
+        if isinstance(publication, Report):
+            context.update(
+                summary_points=list(publication.summary_points.all()),
+                series_reports=list(other_series_reports(publication, now=self.now)),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+@require_safe
+def report_pdf(request, slug):
+    """Serve a report's PDF while the report is live (to staff at any time)."""
+    report = get_object_or_404(
+        Report.objects.only("slug", "pdf", "status", "publish_at", "unpublish_at"),
+        slug=slug,
+    )
+    is_live = report.is_live()
+    if not is_live and not can_preview(request.user):
+        raise Http404(_("No PDF found at that address."))
+    if not report.pdf:
+        raise Http404(_("This report has no PDF."))
+    try:
+        pdf = report.pdf.storage.open(report.pdf.name, "rb")
+    except OSError as error:
+        raise Http404(_("No PDF found at that address.")) from error
+    response = FileResponse(
+        pdf,
+        as_attachment=True,
+        filename=f"{report.slug}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if not is_live:
+        _mark_private(response)
+    return response
+
+
+class _PaginatedOwnerView(PublicViewMixin, ListView):
+    """A page about one author or series followed by its live publications."""
+
+    paginate_by = LIST_PAGE_SIZE
+    owner_model = None
+
+    def get(self, request, *args, **kwargs):
+        self.owner = get_object_or_404(self.owner_model, slug=kwargs["slug"])
+        response = super().get(request, *args, **kwargs)
+        # An author or series with nothing public has no public page yet.
+        if not self.object_list_count and not can_preview(request.user):
+            raise Http404(_("Nothing has been published here yet."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.object_list_count = context["paginator"].count
+        return context
+
+
+class AuthorListView(PublicViewMixin, ListView):
+    template_name = "publications/author_list.html"
+    context_object_name = "authors"
+    paginate_by = 100
+    section = "authors"
+
+    def get_queryset(self):
+        return live_authors(now=self.now)
+
+
+class AuthorDetailView(_PaginatedOwnerView):
+    template_name = "publications/author_detail.html"
+    owner_model = Author
+    section = "authors"
+
+    def get_queryset(self):
+        return live_publications(now=self.now).filter(authorships__author=self.owner)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.owner, **kwargs)
+
+
+class SeriesListView(PublicViewMixin, ListView):
+    template_name = "publications/series_list.html"
+    context_object_name = "series_list"
+    section = "series"
+
+    def get_queryset(self):
+        return live_series(now=self.now)
+
+
+class SeriesDetailView(_PaginatedOwnerView):
+    template_name = "publications/series_detail.html"
+    owner_model = Series
+    section = "series"
+
+    def get_queryset(self):
+        return with_card_relations(series_reports(self.owner, now=self.now))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(series=self.owner, **kwargs)

@@ -211,6 +211,10 @@ if env_int("DJANGO_AXES_PROXY_COUNT", 0):
 # Folio's own settings.
 FOLIO_SITE_NAME = os.environ.get("FOLIO_SITE_NAME", "Folio Institute")
 FOLIO_SITE_URL = os.environ.get("FOLIO_SITE_URL", "http://127.0.0.1:8000")
+FOLIO_SITE_DESCRIPTION = os.environ.get(
+    "FOLIO_SITE_DESCRIPTION",
+    "Reports, analysis and commentary on peace, security and governance.",
+)
 # The organisation named as publisher in citations and structured data.
 FOLIO_PUBLISHER = os.environ.get("FOLIO_PUBLISHER", "")
 FOLIO_PUBLISHER_PLACE = os.environ.get("FOLIO_PUBLISHER_PLACE", "Washington, DC")

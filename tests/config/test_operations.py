@@ -1,41 +1,12 @@
 """Health check, error pages and production settings."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-def run_python(code, **env):
-    """Run *code* in a fresh interpreter in the project folder."""
-    environment = {**os.environ, **env}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment.update({k: v for k, v in env.items() if k == "DJANGO_SETTINGS_MODULE"})
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def production_env(**extra):
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "x7-production-test-key-" + "k" * 50,
-        "DJANGO_ALLOWED_HOSTS": "folio.example.org",
-        **extra,
-    }
-
+from tests.subprocesses import production_env, run_python
 
 @pytest.mark.django_db
 def test_healthz_reports_database_ok(client):
@@ -134,3 +105,24 @@ def test_create_local_superuser_prints_password_once(capsys):
     second = capsys.readouterr().out
     assert "password:" not in second
     assert get_user_model().objects.filter(is_superuser=True).count() == 1
+
+
+def test_public_page_answers_503_with_branded_page_when_database_is_down():
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client(raise_request_exception=False).get('/');"
+        "print(json.dumps({'status': r.status_code, 'retry': r.get('Retry-After'),"
+        "'body': r.content.decode()}))"
+    )
+    result = run_python(
+        code,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/folio_closed_port",
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["retry"] == "30"
+    assert "briefly unavailable" in answer["body"]
+    assert "Traceback" not in answer["body"]

@@ -8,7 +8,7 @@ from publications.models import Publication, SummaryPoint
 from publications.search import search_publications
 from tests.factories import make_author, make_related, make_report, pdf_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -80,7 +80,7 @@ def test_search_highlights_matched_words_in_teaser():
     make_report(title="Water", teaser="Rivers and the treaties that share them.")
     (result,) = search_publications(Publication.objects.live(), "treaty")
     assert result.teaser_highlighted == (
-        "Rivers and the <mark>treaties</mark> that share them."
+        "Rivers and the \x02treaties\x03 that share them."
     )
 
 
@@ -89,3 +89,20 @@ def test_pdf_without_text_is_stored_and_unsearchable():
     report.pdf.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
     report.refresh_from_db()
     assert report.pdf and report.pdf_text == ""
+
+
+@postgres_only
+def test_listing_orders_search_results_by_rank_and_marks_matches_safely(client):
+    make_report(title="Alpha", teaser="<b>Mediation</b> & more", summary_points=["x"])
+    make_report(title="Mediation handbook", teaser="A guide.")
+    content = client.get("/publications/", {"q": "mediation"}).content.decode()
+    assert content.index("Mediation handbook") < content.index("Alpha")
+    assert "&lt;b&gt;<mark>Mediation</mark>&lt;/b&gt; &amp; more" in content
+
+
+def test_listing_search_works_on_every_database(client):
+    make_report(title="Ceasefire monitoring")
+    make_report(title="Elections")
+    content = client.get("/publications/", {"q": "ceasefire"}).content.decode()
+    assert "Ceasefire monitoring" in content
+    assert "Elections" not in content

@@ -1,0 +1,286 @@
+"""The export columns: one definition for the admin, the staff page and the command.
+
+Rows are read as plain values, chunk by chunk, never as model instances:
+building a model instance for every publication, author and topic costs
+more than everything else an export does (see bench/export.py).
+"""
+
+import json
+from collections import defaultdict, namedtuple
+from itertools import batched
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import F, Lookup, Value
+from django.urls import reverse
+from django.utils import timezone
+from import_export import fields, resources
+
+from publications.models import (
+    Authorship,
+    Publication,
+    RelatedPublication,
+    Report,
+    TaggedPublication,
+)
+
+# Header names, in order; issue 5 fixes both.
+COLUMNS = (
+    "kind",
+    "type",
+    "number",
+    "title",
+    "slug",
+    "authors",
+    "series",
+    "topics",
+    "status",
+    "publish_date",
+    "url",
+    "pdf_url",
+)
+CHUNK_SIZE = 2000
+LIST_SEPARATOR = "; "
+_SLUG_MARKER = "slug-marker"
+# What the main query reads for each publication, after its primary key.
+_VALUES = (
+    "kind",
+    "publication_type__name",
+    "number",
+    "title",
+    "slug",
+    "status",
+    "publish_at",
+    "unpublish_at",
+    "export_series",
+    "export_pdf",
+    "export_external_url",
+)
+
+
+class ExportRow(
+    namedtuple(
+        "ExportRow",
+        (
+            "kind",
+            "type_name",
+            "number",
+            "title",
+            "slug",
+            "status",
+            "publish_at",
+            "unpublish_at",
+            "series",
+            "pdf",
+            "external_url",
+            "author_names",
+            "topic_names",
+        ),
+    )
+):
+    """One publication as the columns read it."""
+
+    __slots__ = ()
+    Status = Publication.Status
+    # The model's own rule, so draft, scheduled, live and expired are decided
+    # in one place; it reads only status, publish_at and unpublish_at.
+    state = Publication.state
+
+
+def export_values(publications):
+    """Return *publications* as value rows: the primary key, then _VALUES.
+
+    Works on Publication, Report and RelatedPublication querysets, keeping
+    their filters and order.
+    """
+    model = publications.model
+    if issubclass(model, Report):
+        extra = {
+            "export_series": F("series__title"),
+            "export_pdf": F("pdf"),
+            "export_external_url": Value(""),
+        }
+    elif issubclass(model, RelatedPublication):
+        extra = {
+            "export_series": Value(""),
+            "export_pdf": Value(""),
+            "export_external_url": F("external_url"),
+        }
+    else:
+        extra = {
+            "export_series": F("report__series__title"),
+            "export_pdf": F("report__pdf"),
+            "export_external_url": F("relatedpublication__external_url"),
+        }
+    return (
+        publications.select_related(None)
+        .prefetch_related(None)
+        .annotate(**extra)
+        .values_list("pk", *_VALUES)
+    )
+
+
+def read_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
+    """Yield an ExportRow per publication, reading *chunk_size* rows at a time.
+
+    Each chunk costs two more queries, for its authors (in order) and its
+    topics, whatever its size. *progress*, if given, is called with the
+    number of rows read after each chunk.
+    """
+    rows = export_values(publications).iterator(chunk_size=chunk_size)
+    done = 0
+    for chunk in batched(rows, chunk_size):
+        ids = [row[0] for row in chunk]
+        authors = _group(
+            Authorship.objects.using(publications.db)
+            .filter(_InIds(F("publication_id"), ids))
+            .values_list("publication_id", "author__name")
+        )
+        topics = _group(
+            TaggedPublication.objects.using(publications.db)
+            .filter(_InIds(F("content_object_id"), ids))
+            .values_list("content_object_id", "tag__name")
+        )
+        for pk, *values in chunk:
+            yield ExportRow(
+                *values,
+                authors.get(pk, ()),
+                sorted(topics.get(pk, ()), key=str.casefold),
+            )
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    if progress is not None and not done:
+        progress(0)
+
+
+class _InIds(Lookup):
+    """``column IN ids``, with the ids as one parameter where possible.
+
+    Django gives each id of an IN list its own parameter, and for a chunk of
+    2,000 ids that costs more than running the query (bench/export.py).
+    """
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", (*params, *self.rhs)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+
+    def as_sqlite(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"
+        return sql, (*params, json.dumps(self.rhs))
+
+
+def _group(pairs):
+    grouped = defaultdict(list)
+    for publication_id, name in pairs:
+        grouped[publication_id].append(name)
+    return grouped
+
+
+class PublicationResource(resources.ModelResource):
+    """The columns of every publication export, as native values.
+
+    Values are str, int, None or an aware datetime in the site's time zone;
+    publications/exports.py turns them into cells for each format. Rows are
+    ExportRows, read by ``iter_queryset``, so ``export()`` works as well.
+    """
+
+    kind = fields.Field(column_name="kind")
+    type = fields.Field(column_name="type")
+    number = fields.Field(column_name="number")
+    title = fields.Field(column_name="title")
+    slug = fields.Field(column_name="slug")
+    authors = fields.Field(column_name="authors")
+    series = fields.Field(column_name="series")
+    topics = fields.Field(column_name="topics")
+    status = fields.Field(column_name="status")
+    publish_date = fields.Field(column_name="publish_date")
+    url = fields.Field(column_name="url")
+    pdf_url = fields.Field(column_name="pdf_url")
+
+    class Meta:
+        model = Publication
+        fields = COLUMNS
+        export_order = COLUMNS
+        chunk_size = CHUNK_SIZE
+
+    def __init__(self, *, now=None, **kwargs):
+        super().__init__(**kwargs)
+        # One instant, one time zone and one site address for the whole file.
+        self.now = now or timezone.now()
+        self.time_zone = timezone.get_current_timezone()
+        site_url = settings.FOLIO_SITE_URL.rstrip("/")
+        # (before, after) the slug, so rows don't each pay for reverse().
+        self._page_url = _around_marker(
+            site_url,
+            reverse("publications:publication-detail", kwargs={"slug": _SLUG_MARKER}),
+        )
+        self._pdf_url = _around_marker(
+            site_url, reverse("publications:report-pdf", kwargs={"slug": _SLUG_MARKER})
+        )
+        self._getters = [getattr(self, f"dehydrate_{name}") for name in COLUMNS]
+
+    def iter_queryset(self, queryset):
+        return read_export_rows(queryset, chunk_size=self.get_chunk_size())
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        if selected_fields:
+            return super().export_resource(instance, selected_fields, **kwargs)
+        # The dehydrate methods, looked up once rather than per cell.
+        return [getter(instance) for getter in self._getters]
+
+    def dehydrate_kind(self, row):
+        return row.kind
+
+    def dehydrate_type(self, row):
+        return row.type_name
+
+    def dehydrate_number(self, row):
+        return row.number
+
+    def dehydrate_title(self, row):
+        return row.title
+
+    def dehydrate_slug(self, row):
+        return row.slug
+
+    def dehydrate_authors(self, row):
+        return LIST_SEPARATOR.join(row.author_names)
+
+    def dehydrate_series(self, row):
+        return row.series or ""
+
+    def dehydrate_topics(self, row):
+        return LIST_SEPARATOR.join(row.topic_names)
+
+    def dehydrate_status(self, row):
+        return row.state(now=self.now)
+
+    def dehydrate_publish_date(self, row):
+        return row.publish_at.astimezone(self.time_zone)
+
+    def dehydrate_url(self, row):
+        if row.external_url:
+            return row.external_url
+        before, after = self._page_url
+        return f"{before}{quote(row.slug)}{after}"
+
+    def dehydrate_pdf_url(self, row):
+        if not row.pdf:
+            return ""
+        before, after = self._pdf_url
+        return f"{before}{quote(row.slug)}{after}"
+
+
+def _around_marker(site_url, path):
+    before, after = path.split(_SLUG_MARKER, 1)
+    return site_url + before, after

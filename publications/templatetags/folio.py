@@ -1,0 +1,64 @@
+"""Template filters for publication pages and lists."""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from publications.models import Publication
+from publications.search import HIGHLIGHT_START, HIGHLIGHT_STOP
+
+register = template.Library()
+
+
+@register.filter
+def type_label(publication):
+    """Return e.g. "Special Report No. 277", or the type name alone."""
+    name = publication.publication_type.name
+    if publication.number is None:
+        return name
+    return f"{name} No. {publication.number}"
+
+
+@register.filter
+def external_url(publication):
+    """Return the external URL of a related publication, or ""."""
+    if publication.kind != Publication.Kind.RELATED:
+        return ""
+    specific = getattr(publication, "external_url", None)
+    if specific is not None:
+        return specific
+    try:
+        return publication.relatedpublication.external_url
+    except Publication.relatedpublication.RelatedObjectDoesNotExist:
+        return ""
+
+
+@register.filter
+def public_url(publication):
+    """Return where lists link to: the external URL or the page."""
+    return external_url(publication) or publication.get_absolute_url()
+
+
+@register.filter
+def topics(publication):
+    """Return the tags of a card's publication, by name (prefetched)."""
+    return [tagged.tag for tagged in publication.ordered_topics]
+
+
+@register.filter
+def file_size(field_file):
+    """Return the size of *field_file* in bytes, or None if it cannot be read."""
+    try:
+        return field_file.size if field_file else None
+    except (OSError, ValueError):
+        return None
+
+
+@register.filter
+def highlighted(publication):
+    """Return the teaser with search matches in <mark>, everything else escaped."""
+    text = getattr(publication, "teaser_highlighted", None)
+    if not text:
+        return publication.teaser
+    marked = escape(text).replace(HIGHLIGHT_START, "<mark>")
+    return mark_safe(marked.replace(HIGHLIGHT_STOP, "</mark>"))

@@ -1,0 +1,154 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
+from taggit.models import Tag
+
+from authors.models import Author
+from publications.models import (
+    Authorship,
+    PinnedPublication,
+    Publication,
+    RelatedPublication,
+    Report,
+    Series,
+    SummaryPoint,
+    TaggedPublication,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTED_MODELS = (
+    Author,
+    Series,
+    Publication,
+    Report,
+    RelatedPublication,
+    SummaryPoint,
+    Authorship,
+    Tag,
+    TaggedPublication,
+    PinnedPublication,
+)
+
+
+def _load(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _snapshot(media_root):
+    rows = {
+        model.__name__: sorted(model.objects.values_list("pk", flat=True))
+        for model in COUNTED_MODELS
+    }
+    files = sorted(str(path) for path in media_root.rglob("*") if path.is_file())
+    return rows, files
+
+
+@pytest.fixture
+def loaded():
+    return _load()
+
+
+def test_load_demo_creates_the_promised_content(loaded):
+    assert "Created 4 authors, 2 series, 8 reports, 12 related publications" in loaded
+    assert Author.objects.count() >= 3
+    assert Series.objects.count() == 2
+    assert Report.objects.count() == 8
+    assert RelatedPublication.objects.count() == 12
+    for report in Report.objects.all():
+        assert 3 <= report.summary_points.count() <= 5
+        assert report.number is not None
+        assert report.teaser and report.about
+        assert report.image and report.thumbnail
+    related_types = set(
+        RelatedPublication.objects.values_list("publication_type__name", flat=True)
+    )
+    assert related_types == {
+        "Analysis",
+        "Question and Answer",
+        "Commentary",
+        "News",
+        "Event",
+    }
+    assert RelatedPublication.objects.exclude(external_url="").count() == 1
+    assert RelatedPublication.objects.filter(image="").count() == 0
+    assert Series.objects.filter(commissioned_by="").count() == 0
+    assert Author.objects.filter(photo="").count() == 0
+    assert Author.objects.filter(bio="").count() == 0
+    assert Report.objects.exclude(body="").exists()
+    assert PinnedPublication.objects.exists()
+
+
+def test_load_demo_has_one_draft_and_one_scheduled_item(loaded):
+    assert Publication.objects.in_state("draft").count() == 1
+    assert Publication.objects.in_state("scheduled").count() == 1
+    assert Publication.objects.in_state("expired").count() == 0
+    assert Publication.objects.live().count() == 18
+
+
+def test_one_report_fills_every_section(loaded):
+    report = Report.objects.get(slug="local-ceasefires-path-to-national-talks")
+    assert report.type_and_number == "Special Report No. 312"
+    assert report.series.commissioned_by
+    assert report.summary_points.count() >= 3
+    assert report.about and report.body
+    authorships = list(report.authorships.select_related("author"))
+    assert [a.author.slug for a in authorships] == [
+        "helena-marsh",
+        "nadia-rahimi",
+        "daniel-osei",
+    ]
+    assert all(a.author.photo and a.author.bio for a in authorships)
+    assert report.tags.count() >= 3
+    assert report.pins.count() == 2
+    with report.pdf.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    with report.image.open("rb") as image_file:
+        assert Image.open(image_file).size == (1200, 675)
+
+
+def test_every_live_item_shares_a_topic_with_another_live_item(loaded):
+    live = Publication.objects.live().prefetch_related("tags")
+    tags_by_pk = {item.pk: {tag.pk for tag in item.tags.all()} for item in live}
+    for pk, tags in tags_by_pk.items():
+        others = set().union(*(t for other, t in tags_by_pk.items() if other != pk))
+        assert tags & others, pk
+
+
+def test_second_run_creates_nothing_and_writes_no_files(loaded, media_root):
+    before = _snapshot(media_root)
+
+    output = _load("--verbosity", "2")
+
+    assert _snapshot(media_root) == before
+    assert "Demo content up to date." in output
+    assert "Updated report:" in output
+    assert Tag.objects.filter(name__iexact="mediation").count() == 1
+
+
+def test_second_run_keeps_the_scheduled_item_scheduled(loaded):
+    scheduled = Publication.objects.in_state("scheduled").get()
+    Publication.objects.filter(pk=scheduled.pk).update(
+        publish_at=timezone.now() - timedelta(hours=1)
+    )
+
+    _load()
+
+    assert Publication.objects.in_state("scheduled").get().pk == scheduled.pk
+
+
+def test_dry_run_writes_nothing(media_root):
+    files = set(media_root.rglob("*"))
+
+    output = _load("--dry-run")
+
+    assert "Dry run: would create 4 authors" in output
+    assert Publication.objects.count() == 0
+    assert Author.objects.count() == 0
+    assert set(media_root.rglob("*")) == files

@@ -1,0 +1,114 @@
+"""SQL queries per page stay fixed whatever the amount of content."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+
+from authors.models import Author
+from publications.models import Publication, Series
+from tests.factories import (
+    make_author,
+    make_related,
+    make_report,
+    make_series,
+    pin,
+)
+
+pytestmark = pytest.mark.django_db
+
+REPORT_PAGE_MAX = 12
+LISTING_MAX = 10
+
+
+def build_site(size):
+    """Create a report with *size* authors, points, tags and related items."""
+    authors = [make_author(photo=True, bio="<p>Bio.</p>") for _ in range(size)]
+    tags = [f"topic {n}" for n in range(size)]
+    series = make_series(slug="series")
+    report = make_report(
+        slug="report",
+        tags=tags,
+        authors=authors,
+        series=series,
+        summary_points=[f"Point {n}" for n in range(size)],
+        about="<p>About.</p>",
+        pdf=True,
+        image=True,
+    )
+    for n in range(size):
+        make_report(series=series, tags=tags, authors=authors, image=True)
+        make_related(tags=tags[: n + 1], authors=authors, image=True)
+        make_related(tags=tags, external_url=f"https://example.org/{n}")
+    pin(report, *[make_related(tags=tags, image=True) for _ in range(size)])
+    return report, authors[0]
+
+
+def clear_site():
+    Publication.objects.all().delete()
+    Series.objects.all().delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+PAGES = {
+    "report": ("/publications/report/", REPORT_PAGE_MAX),
+    "listing": ("/publications/", LISTING_MAX),
+    "listing filtered": (
+        "/publications/?topic=topic-0&type=analysis&year=&q=a",
+        LISTING_MAX,
+    ),
+    "topic": ("/topics/topic-0/", LISTING_MAX),
+    "home": ("/", LISTING_MAX),
+    "author": (None, LISTING_MAX),
+    "series": ("/series/series/", LISTING_MAX),
+    "authors": ("/authors/", LISTING_MAX),
+    "series index": ("/series/", LISTING_MAX),
+    "topics": ("/topics/", LISTING_MAX),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_is_fixed_and_within_budget(client, settings, page):
+    url, budget = PAGES[page]
+    counts = []
+    for size in (1, 10):
+        # Show every related item, so their number grows too.
+        settings.FOLIO_RELATED_COUNT = size * 2
+        _report, author = build_site(size)
+        counts.append(count_queries(client, url or author.get_absolute_url()))
+        clear_site()
+
+    assert counts[0] == counts[1], f"{page}: {counts}"
+    assert counts[1] <= budget, f"{page}: {counts[1]} queries"
+
+
+def test_report_page_with_ten_of_each_within_twelve_queries(
+    client, settings, django_assert_max_num_queries
+):
+    settings.FOLIO_RELATED_COUNT = 10
+    build_site(10)
+
+    with django_assert_max_num_queries(REPORT_PAGE_MAX):
+        response = client.get("/publications/report/")
+
+    assert len(response.context["related_items"]) == 10
+    assert len(response.context["authorships"]) == 10
+
+
+def test_listing_with_twenty_rich_items_within_ten_queries(
+    client, django_assert_max_num_queries
+):
+    build_site(10)
+
+    with django_assert_max_num_queries(LISTING_MAX):
+        response = client.get("/publications/")
+
+    assert len(response.context["object_list"]) == 20
