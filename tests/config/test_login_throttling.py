@@ -3,8 +3,8 @@
 import logging
 
 import pytest
-from django.test import override_settings
 from axes.models import AccessAttempt
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import make_user

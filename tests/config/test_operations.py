@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.subprocesses import production_env, run_python
 
+
 @pytest.mark.django_db
 def test_healthz_reports_database_ok(client):
     response = client.get(reverse("healthz"))

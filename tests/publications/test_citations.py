@@ -45,9 +45,7 @@ def test_bibtex_download_parses_with_authors_in_order(client, report):
     (entry,) = library.entries
     assert entry.entry_type == "techreport"
     fields = {field.key: field.value for field in entry.fields}
-    assert fields["author"] == (
-        "O'Brien-Núñez, Zoë and Okafor, Amara and Brandt, Lena"
-    )
+    assert fields["author"] == ("O'Brien-Núñez, Zoë and Okafor, Amara and Brandt, Lena")
     assert fields["title"] == (
         r"{Tariffs \& Truces: 50\% of \{Border\} Deals\_Revisited \#2}"
     )
@@ -87,12 +85,16 @@ def test_ris_download_is_well_formed_with_authors_in_order(client, report):
     assert any(tag == "L1" and v.endswith("/pdf/") for tag, v in values)
 
 
-@pytest.mark.parametrize("route", ["publications:report-bibtex", "publications:report-ris"])
+@pytest.mark.parametrize(
+    "route", ["publications:report-bibtex", "publications:report-ris"]
+)
 def test_citations_of_drafts_and_scheduled_reports_are_404(client, route):
     draft = make_report(published=False)
     scheduled = make_report(publish_at=timezone.now() + timedelta(hours=2))
     for report in (draft, scheduled):
-        assert client.get(reverse(route, kwargs={"slug": report.slug})).status_code == 404
+        assert (
+            client.get(reverse(route, kwargs={"slug": report.slug})).status_code == 404
+        )
 
 
 def test_chicago_citation_lists_authors_in_order(report):

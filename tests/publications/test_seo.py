@@ -119,8 +119,14 @@ def test_report_json_ld_parses_and_cannot_close_its_script(client, report):
     assert data["name"] == report.title
     assert data["description"] == 'How "local" truces hold.'
     assert data["datePublished"] == "2024-04-30T14:00:00+00:00"
-    assert [a["name"] for a in data["author"]] == ["Zoë Okafor", "Lena Brandt", "Ann Lee"]
-    assert all(a["@type"] == "Person" and a["url"].startswith("http") for a in data["author"])
+    assert [a["name"] for a in data["author"]] == [
+        "Zoë Okafor",
+        "Lena Brandt",
+        "Ann Lee",
+    ]
+    assert all(
+        a["@type"] == "Person" and a["url"].startswith("http") for a in data["author"]
+    )
     assert data["publisher"]["name"] == settings.FOLIO_SITE_NAME
     assert data["isPartOf"]["name"] == "Local Peace"
     assert sorted(data["keywords"]) == ["Mediation", "Sahel"]
@@ -168,12 +174,16 @@ def test_every_public_page_has_a_unique_title_and_links_the_feeds(client, report
         head = parse(client.get(path))
         titles.append(head.title)
         assert head.named("description"), path
-        types = {link.get("type") for link in head.links if link.get("rel") == "alternate"}
+        types = {
+            link.get("type") for link in head.links if link.get("rel") == "alternate"
+        }
         assert {"application/rss+xml", "application/atom+xml"} <= types, path
     assert len(set(titles)) == len(titles)
 
 
-def test_previews_of_drafts_carry_no_scholar_tags_or_citation(client, django_user_model):
+def test_previews_of_drafts_carry_no_scholar_tags_or_citation(
+    client, django_user_model
+):
     draft = make_report(published=False, publish_at=timezone.now() - timedelta(days=1))
     staff = django_user_model.objects.create_superuser("boss", password="pw")
     client.force_login(staff)
