@@ -12,8 +12,8 @@ from taggit.models import Tag
 
 from authors.models import Author
 from publications.admin_exports import can_export, export_response
-from publications.exports import FORMATS
-from publications.models import Publication, PublicationType, Series
+from publications.exports import FORMATS, publications_in_status
+from publications.models import PublicationType, Series
 from publications.selectors import filter_publications
 
 STATUS_CHOICES = [
@@ -23,13 +23,6 @@ STATUS_CHOICES = [
     ("expired", _("Expired")),
     ("all", _("All")),
 ]
-
-
-def publications_in_status(status, *, now=None):
-    """Return the publications in derived *status*, or all of them for "all"."""
-    if status == "all":
-        return Publication.objects.all()
-    return Publication.objects.in_state(status, now=now)
 
 
 class PublicationExportForm(forms.Form):

@@ -124,10 +124,11 @@ REPORTS = [
             "monitors into ceasefire working groups rather than starting anew.",
         ],
         "about": (
-            "<p>This report is part of the <strong>Mediation in Practice</strong> "
-            "series, commissioned by the Centre for Mediation and Dialogue. It "
-            "draws on interviews with 140 mediators, commanders and community "
-            "leaders carried out between 2024 and 2026.</p>"
+            "<p>The report draws on interviews with 140 mediators, commanders "
+            "and community leaders carried out between 2024 and 2026, and on "
+            "the written texts of ninety local agreements.</p>"
+            "<p>Draft findings were discussed with practitioners at two closed "
+            "workshops before publication.</p>"
         ),
         "body": (
             "<h2>Why local agreements matter</h2>"
@@ -175,8 +176,8 @@ REPORTS = [
             "cost less than one season of lost harvests.",
         ],
         "about": (
-            "<p>This brief opens the <strong>Climate, Water and Conflict</strong> "
-            "series, commissioned by the Programme on Climate and Security.</p>"
+            "<p>Based on twenty years of gauge records shared by the three "
+            "basin authorities and on interviews with irrigation officials.</p>"
         ),
         "body": "",
         "series": "climate-water-and-conflict",
@@ -285,9 +286,8 @@ REPORTS = [
             "large infrastructure projects.",
         ],
         "about": (
-            "<p>The second paper in the <strong>Climate, Water and Conflict"
-            "</strong> series, commissioned by the Programme on Climate and "
-            "Security.</p>"
+            "<p>Field research in twelve districts with local research "
+            "partners, who also reviewed the findings.</p>"
         ),
         "body": "",
         "series": "climate-water-and-conflict",
@@ -317,9 +317,8 @@ REPORTS = [
             "parties that kept talks alive during walkouts.",
         ],
         "about": (
-            "<p>Part of the <strong>Mediation in Practice</strong> series. The "
-            "interviews were conducted in confidence; no negotiator is named."
-            "</p>"
+            "<p>The interviews were conducted in confidence; no negotiator is "
+            "named.</p>"
         ),
         "body": "",
         "series": "mediation-in-practice",

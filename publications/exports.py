@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from publications.models import Publication
 from publications.resources import (
     CHUNK_SIZE,
     COLUMNS,
@@ -34,6 +35,8 @@ CONTENT_TYPES = {
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Flush a streamed text export once this many characters are buffered.
 _BUFFER_CHARACTERS = 64 * 1024
+# Column widths of the workbook, in characters, in COLUMNS order.
+_XLSX_WIDTHS = (9, 20, 9, 60, 40, 40, 30, 40, 11, 20, 50, 50)
 
 
 def escape_formula(value):
@@ -45,6 +48,17 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def publications_in_status(status, *, now=None):
+    """Return the publications in derived *status*, or all of them for "all".
+
+    The base set of the staff page and the command, before the listing's
+    filters.
+    """
+    if status == "all":
+        return Publication.objects.all()
+    return Publication.objects.in_state(status, now=now)
 
 
 def iter_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
@@ -144,9 +158,6 @@ def write_publications_xlsx(publications, out, **options):
     for row in iter_export_rows(publications, **options):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     workbook.save(out)
-
-
-_XLSX_WIDTHS = (9, 20, 9, 60, 40, 40, 30, 40, 11, 20, 50, 50)
 
 
 def _header_cell(sheet, name, font):

@@ -8,6 +8,7 @@ complete, so a failed export never leaves half a file behind.
 """
 
 import os
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -16,8 +17,12 @@ from django.core.management.base import BaseCommand, CommandError
 from taggit.models import Tag
 
 from authors.models import Author
-from publications.admin_views import publications_in_status
-from publications.exports import CHUNK_SIZE, FORMATS, WRITERS
+from publications.exports import (
+    CHUNK_SIZE,
+    FORMATS,
+    WRITERS,
+    publications_in_status,
+)
 from publications.models import PublicationType, Series
 from publications.selectors import filter_publications
 
@@ -88,7 +93,13 @@ class Command(BaseCommand):
                 Path(options["output"]), file_format, write, publications, progress
             )
         else:
-            self._write_stdout(file_format, write, publications, progress)
+            try:
+                self._write_stdout(file_format, write, publications, progress)
+            except BrokenPipeError:
+                # The reader (head, less) stopped early: not an error. Point
+                # stdout at /dev/null so that flushing at exit stays quiet.
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
 
     def _write_file(self, path, file_format, write, publications, progress):
         binary = file_format == "xlsx"
