@@ -15,6 +15,10 @@ from publications.sitemaps import SITEMAPS
 
 handler500 = "config.views.server_error"
 
+admin.site.site_header = f"{settings.FOLIO_SITE_NAME}: editors"
+admin.site.site_title = f"{settings.FOLIO_SITE_NAME} admin"
+admin.site.index_title = "Publications, authors and series"
+
 urlpatterns = [
     # Before the admin's own URLs, which would otherwise claim the path.
     path(

@@ -2,6 +2,7 @@
 
 import tempfile
 
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
@@ -72,6 +73,15 @@ class PublicationExportMixin(ExportActionMixin):
 
     def has_export_permission(self, request):
         return can_export(request.user) and self.has_view_permission(request)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # django-import-export adds its action with the pre-6.1 signature;
+        # keep it on the change list and leave change-form actions to Django.
+        if action_location == ActionLocation.CHANGE_LIST:
+            return super().get_actions(request)
+        return super(ExportActionMixin, self).get_actions(
+            request, action_location=action_location
+        )
 
     def export_action(self, request):
         if not self.has_export_permission(request):

@@ -6,7 +6,8 @@ import textwrap
 from django.utils.html import strip_tags
 from PIL import Image, ImageDraw, ImageFont
 
-COVER_SIZE = (1200, 675)
+# 3:2, the shape of list thumbnails, so nothing is cropped from the text.
+COVER_SIZE = (1200, 800)
 PORTRAIT_SIZE = (400, 400)
 # Gradient colours of the covers, by publication type.
 COVER_COLORS = {

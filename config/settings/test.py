@@ -17,3 +17,6 @@ AXES_ENABLED = False
 # Tests run inside transactions whose on-commit invalidation never fires; the
 # page cache tests turn the cache on with committed data.
 FOLIO_PAGE_CACHE_SECONDS = 0
+# Tests don't run collectstatic: serve static files from the app folders.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -8,6 +8,7 @@ from PIL import Image
 from taggit.models import Tag
 
 from authors.models import Author
+from publications.demo_media import COVER_SIZE
 from publications.models import (
     Authorship,
     PinnedPublication,
@@ -110,7 +111,7 @@ def test_one_report_fills_every_section(loaded):
     with report.pdf.open("rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     with report.image.open("rb") as image_file:
-        assert Image.open(image_file).size == (1200, 675)
+        assert Image.open(image_file).size == COVER_SIZE
 
 
 def test_every_live_item_shares_a_topic_with_another_live_item(loaded):
