@@ -76,7 +76,7 @@ def report_pdf(item, report):
         lines += [(11, f"  {line}") for line in wrapped[1:]]
     lines += [(11, ""), (14, "About the Report")]
     lines += [(11, line) for line in textwrap.wrap(strip_tags(item["about"]), 90)]
-    return _pdf(lines)
+    return pdf_document(lines)
 
 
 def _pdf_text(text):
@@ -84,7 +84,7 @@ def _pdf_text(text):
     return encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def _pdf(lines):
+def pdf_document(lines):
     """Return a one-page PDF (Helvetica, WinAnsi) showing *lines* of (size, text)."""
     stream = io.BytesIO()
     y = 740
