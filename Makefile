@@ -58,5 +58,17 @@ bench-export: $(BIN)/.installed-dev
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/bench.sqlite3}" \
 		$(BIN)/python bench/export.py $(BENCH_ARGS)
 
+# Public site speed at 100,000 publications: wrk at 32 connections against
+# gunicorn, page cache off and on, EXPLAIN of every page's queries (README,
+# "Performance"). Figures that count need PostgreSQL and Redis:
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/folio_perf make bench
+# BENCH_ARGS=--quick for a smoke run; BENCH_REDIS_URL picks the Redis database
+# the bench flushes (default redis://127.0.0.1:6379/3).
+bench: $(BIN)/.installed-dev
+	@command -v wrk >/dev/null || apt-get install -y wrk || \
+		{ echo "The site bench needs wrk: apt-get install wrk"; exit 1; }
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/site.sqlite3}" \
+		$(BIN)/python bench/site.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

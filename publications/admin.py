@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from authors.admin import RICH_TEXT_OVERRIDES, admin_links
+from authors.admin import RICH_TEXT_OVERRIDES, VersionedAdminMixin, admin_links
 from publications.admin_base import PublicationAdminBase
 from publications.admin_exports import PublicationExportMixin
 from publications.admin_inlines import (
@@ -146,14 +146,25 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "commissioned_by", "report_count", "updated_at")
     search_fields = ("title", "commissioned_by")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     formfield_overrides = RICH_TEXT_OVERRIDES
     fieldsets = (
-        (None, {"fields": ("title", "slug", "commissioned_by", "description")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "commissioned_by",
+                    "description",
+                    "edit_version",
+                )
+            },
+        ),
         _RECORD,
     )
 
@@ -163,11 +174,6 @@ class SeriesAdmin(admin.ModelAdmin):
     @admin.display(description=_("reports"), ordering="report_count")
     def report_count(self, series):
         return series.report_count
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(PublicationType)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from authors.admin import RICH_TEXT_OVERRIDES
+from authors.admin import RICH_TEXT_OVERRIDES, VersionedAdminMixin
 from publications.admin_filters import (
     STATE_LABELS,
     StateListFilter,
@@ -27,13 +27,14 @@ from publications.admin_filters import (
     YearListFilter,
 )
 from publications.admin_forms import PdfAdminWidget, PublicationAdminForm
+from publications.admin_history import PublicationHistoryAdmin
 from publications.models import Authorship, Publication, PublicationType
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 PUBLISH_PERMISSION = "publications.publish_publication"
 
 
-class PublicationAdminBase(admin.ModelAdmin):
+class PublicationAdminBase(VersionedAdminMixin, PublicationHistoryAdmin):
     publication_kind = None  # Publication.Kind value of the admin's model
 
     form = PublicationAdminForm
@@ -80,11 +81,9 @@ class PublicationAdminBase(admin.ModelAdmin):
         for name, options in fieldsets:
             options = dict(options)
             if not can_change:
-                # Form-only fields mean nothing on a read-only page.
+                # A form-only field means nothing on a read-only page.
                 options["fields"] = tuple(
-                    field
-                    for field in options["fields"]
-                    if field not in {"new_topics", "edit_version"}
+                    field for field in options["fields"] if field != "new_topics"
                 )
             if not can_publish and "status" in options["fields"]:
                 options["description"] = _(
@@ -97,8 +96,6 @@ class PublicationAdminBase(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request, obj):
             self._keep_publishing_fields(obj, change)
-        if change:
-            obj.version += 1
         super().save_model(request, obj, form, change)
 
     def _keep_publishing_fields(self, obj, change):
@@ -208,9 +205,9 @@ class PublicationAdminBase(admin.ModelAdmin):
     @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         now = timezone.now()
-        selected = list(queryset)
         published = 0
         with transaction.atomic():
+            selected = self._lock_selected(queryset)
             for publication in selected:
                 state = publication.state(now=now)
                 if state == "live":
@@ -236,9 +233,9 @@ class PublicationAdminBase(admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        selected = list(queryset)
         unpublished = 0
         with transaction.atomic():
+            selected = self._lock_selected(queryset)
             for publication in selected:
                 if publication.status == Publication.Status.DRAFT:
                     continue
@@ -255,6 +252,14 @@ class PublicationAdminBase(admin.ModelAdmin):
                 unpublished,
             ),
             _("Drafts were left as they were."),
+        )
+
+    def _lock_selected(self, queryset):
+        """Return the selected items, fresh and locked against concurrent saves."""
+        return list(
+            self.model.objects.select_for_update()
+            .filter(pk__in=queryset.values("pk"))
+            .order_by("pk")
         )
 
     def _save_publishing(self, request, publication, message):

@@ -6,6 +6,8 @@ from taggit.models import Tag
 
 from publications.models import PublicationType
 
+MIN_YEAR, MAX_YEAR = 1000, 2999
+
 STATE_LABELS = {
     "draft": _("Draft"),
     "scheduled": _("Scheduled"),
@@ -85,6 +87,11 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(publish_at__year=int(self.value()))
+        value = self.value() or ""
+        # Years the database's date arithmetic handles; others match nothing.
+        if value.isdigit() and len(value) <= 4:
+            year = int(value)
+            if MIN_YEAR <= year <= MAX_YEAR:
+                return queryset.filter(publish_at__year=year)
+            return queryset.none()
         return queryset

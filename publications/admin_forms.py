@@ -4,14 +4,14 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
+from authors.admin import VersionedModelForm
 from publications.models import Publication
 
 
-class PublicationAdminForm(forms.ModelForm):
+class PublicationAdminForm(VersionedModelForm):
     """Shared by the Report and RelatedPublication admins."""
 
     new_topics = forms.CharField(
@@ -20,13 +20,6 @@ class PublicationAdminForm(forms.ModelForm):
         max_length=500,
         help_text=_("Topics that are not in the list above yet, separated by commas."),
     )
-    # The version the editor started from: saving over someone else's newer
-    # save (or a bulk publish) is refused once, then allowed knowingly.
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["edit_version"].initial = self.instance.version
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -61,7 +54,6 @@ class PublicationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        self._check_edit_conflict(cleaned_data)
         self._check_number(cleaned_data)
         self._check_dates(cleaned_data)
         if "tags" in cleaned_data and cleaned_data.get("new_topics"):
@@ -72,27 +64,6 @@ class PublicationAdminForm(forms.ModelForm):
                 *cleaned_data["new_topics"],
             ]
         return cleaned_data
-
-    def _check_edit_conflict(self, cleaned_data):
-        started_from = cleaned_data.get("edit_version")
-        if self.instance.pk is None or started_from in (None, self.instance.version):
-            return
-        self.data = self.data.copy()
-        self.data[self.add_prefix("edit_version")] = self.instance.version
-        self.add_error(
-            None,
-            forms.ValidationError(
-                _(
-                    "Someone else saved this item at %(time)s while you were "
-                    "editing it. Open it in another tab to see their changes; "
-                    "save again to replace them with yours."
-                ),
-                code="edit_conflict",
-                params={
-                    "time": f"{timezone.localtime(self.instance.updated_at):%H:%M}"
-                },
-            ),
-        )
 
     def _check_number(self, cleaned_data):
         number = cleaned_data.get("number")

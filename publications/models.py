@@ -197,9 +197,26 @@ class Publication(models.Model):
             models.Index(
                 fields=["status", "publish_at"], name="pub_status_publish_idx"
             ),
-            models.Index(F("publish_at").desc(), F("id").desc(), name="pub_newest_idx"),
+            # The listing's order; with the state columns in it too, a deep
+            # page's ids and a count come from the index alone.
+            models.Index(
+                fields=["-publish_at", "-id", "status", "unpublish_at"],
+                name="pub_newest_live_idx",
+            ),
             models.Index(
                 fields=["publication_type", "publish_at"], name="pub_type_idx"
+            ),
+            # Whether a joined row (tag, author, series) is live, without
+            # reading the wide table row.
+            models.Index(
+                fields=["id", "status", "publish_at", "unpublish_at"],
+                name="pub_state_idx",
+            ),
+            # The next scheduled withdrawal, for cache lifetimes.
+            models.Index(
+                fields=["unpublish_at"],
+                condition=Q(unpublish_at__isnull=False),
+                name="pub_unpublish_idx",
             ),
         ]
         constraints = [
@@ -294,6 +311,17 @@ class Publication(models.Model):
         return bool(field_file) and (
             not field_file._committed or field_file.name != stored
         )
+
+    def process_files_again(self):
+        """Make the next save rebuild the thumbnail and PDF text of stored files.
+
+        For a restored version, whose derived data was not kept.
+        """
+        self._stored_files = {
+            name: stored
+            for name, stored in getattr(self, "_stored_files", {}).items()
+            if not (stored and getattr(self, name).storage.exists(stored))
+        }
 
     def _remember_files(self):
         self._stored_files = {
@@ -428,6 +456,10 @@ class Authorship(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("authorship")
         verbose_name_plural = _("authors")
+        # An author's publications, from the index alone.
+        indexes = [
+            models.Index(fields=["author", "publication"], name="authorship_author_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "author"],

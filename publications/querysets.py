@@ -1,8 +1,26 @@
 """QuerySets for publications: the one place that decides what is public."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
+
+PUBLISHED = "published"
+
+
+def live_condition(prefix="", *, now=None):
+    """Return a Q matching live publications, through *prefix* if given.
+
+    An item is live from its publish date-time (inclusive) until its
+    unpublish date-time (inclusive), if it has one. With a prefix such as
+    "content_object", rows of another model match through that relation, in
+    a join rather than a subquery.
+    """
+    now = now or timezone.now()
+    field = f"{prefix}__" if prefix else ""
+    return (
+        Q(**{f"{field}unpublish_at__isnull": True})
+        | Q(**{f"{field}unpublish_at__gte": now})
+    ) & Q(**{f"{field}status": PUBLISHED, f"{field}publish_at__lte": now})
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -12,12 +30,23 @@ class PublicationQuerySet(models.QuerySet):
         An item is live from its publish date-time (inclusive) until its
         unpublish date-time (inclusive), if it has one.
         """
+        return self.filter(live_condition(now=now))
+
+    def next_state_change(self, *, now=None):
+        """Return the next moment after *now* an item goes live or leaves, or None.
+
+        Two index lookups: the earliest scheduled publish date and the
+        earliest unpublish date still ahead (an item leaves just after it).
+        """
         now = now or timezone.now()
-        return self.filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gte=now),
-            status=self.model.Status.PUBLISHED,
-            publish_at__lte=now,
-        )
+        published = self.filter(status=PUBLISHED)
+        moments = [
+            published.filter(publish_at__gt=now).aggregate(at=Min("publish_at"))["at"],
+            published.filter(unpublish_at__gte=now).aggregate(at=Min("unpublish_at"))[
+                "at"
+            ],
+        ]
+        return min((moment for moment in moments if moment), default=None)
 
     def drafts(self):
         return self.filter(status=self.model.Status.DRAFT)

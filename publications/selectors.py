@@ -1,11 +1,15 @@
 """Reads that span relations: listings, filters and related items."""
 
+import hashlib
+
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from taggit.models import Tag
 
 from authors.models import Author
+from publications.data_cache import remember, shared_cache
 from publications.models import (
     Authorship,
     PinnedPublication,
@@ -15,6 +19,7 @@ from publications.models import (
     Series,
     TaggedPublication,
 )
+from publications.querysets import live_condition
 from publications.search import search_publications
 
 
@@ -43,7 +48,15 @@ def filter_publications(
     if type_slug:
         publications = publications.filter(publication_type__slug=type_slug)
     if topic_slug:
-        publications = publications.filter(tags__slug=topic_slug)
+        # The tag's id as a literal lets the planner see how common it is:
+        # a popular topic's newest items are found walking the date index,
+        # a rare one's from the tag index.
+        tag_ids = list(Tag.objects.filter(slug=topic_slug).values_list("pk", flat=True))
+        publications = publications.filter(
+            pk__in=TaggedPublication.objects.filter(tag_id__in=tag_ids).values(
+                "content_object_id"
+            )
+        )
     if series_slug:
         publications = publications.filter(report__series__slug=series_slug)
     if author_slug:
@@ -66,21 +79,24 @@ def with_card_relations(publications):
     authors in order and the topics by name: one join and two prefetches,
     whatever the number of rows.
     """
-    return publications.select_related(
-        "publication_type", "relatedpublication"
-    ).prefetch_related(
-        Prefetch(
-            "authorships",
-            queryset=Authorship.objects.select_related("author"),
-            to_attr="ordered_authorships",
-        ),
-        Prefetch(
-            "tagged_items",
-            queryset=TaggedPublication.objects.select_related("tag").order_by(
-                "tag__name"
+    return (
+        publications.select_related("publication_type", "relatedpublication")
+        # Cards never show these; the search vector alone is kilobytes a row.
+        .defer("search_vector", "relatedpublication__body")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author"),
+                to_attr="ordered_authorships",
             ),
-            to_attr="ordered_topics",
-        ),
+            Prefetch(
+                "tagged_items",
+                queryset=TaggedPublication.objects.select_related("tag").order_by(
+                    "tag__name"
+                ),
+                to_attr="ordered_topics",
+            ),
+        )
     )
 
 
@@ -93,14 +109,27 @@ def related_publications(publication, *, limit=None, now=None):
     """Return the live items to show as related to *publication*.
 
     Items pinned by editors come first, in pinned order; then live items
-    sharing at least one tag, most shared tags first, then newest, then
-    highest id. *publication* itself is never included and nothing unrelated
-    pads the list. One SQL query; the counting happens in the database.
+    sharing at least one tag, most shared first, then newest, then highest
+    id. *publication* itself is never included and nothing unrelated pads
+    the list. One SQL query; the counting happens in the database. With a
+    shared cache, the ranked ids are remembered until content changes (see
+    remember()), and the query fetches only those.
     """
     if limit is None:
         limit = settings.FOLIO_RELATED_COUNT
     if limit <= 0:
         return Publication.objects.none()
+    if shared_cache() is None:
+        return _related(publication, limit=limit, now=now)
+    ids = remember(
+        f"related:{publication.pk}:{limit}",
+        lambda: _related_ids(publication, limit=limit, now=now),
+        now=now,
+    )
+    return _related(publication, limit=limit, now=now, among=ids)
+
+
+def _related(publication, *, limit, now, among=None):
     pins = PinnedPublication.objects.filter(source_id=publication.pk)
     own_tags = TaggedPublication.objects.filter(
         content_object_id=publication.pk
@@ -114,13 +143,16 @@ def related_publications(publication, *, limit=None, now=None):
         .annotate(count=Count("pk"))
         .values("count")
     )
+    if among is None:
+        candidates = Q(pk__in=pins.values("target_id")) | Q(
+            pk__in=sharing.values("content_object_id")
+        )
+    else:
+        candidates = Q(pk__in=among)
     return (
         Publication.objects.live(now=now)
         .exclude(pk=publication.pk)
-        .filter(
-            Q(pk__in=pins.values("target_id"))
-            | Q(pk__in=sharing.values("content_object_id"))
-        )
+        .filter(candidates)
         .annotate(
             pin_position=Subquery(pin.values("position")[:1]),
             pin_id=Subquery(pin.values("pk")[:1]),
@@ -133,6 +165,95 @@ def related_publications(publication, *, limit=None, now=None):
             "-publish_at",
             "-pk",
         )[:limit]
+    )
+
+
+def _related_ids(publication, *, limit, now):
+    """Return the ids related_publications() shows, reading few tag rows.
+
+    Counting shared tags for every item that shares one reads most of the
+    site when a tag is popular. An item sharing at least k of the n own
+    tags carries at least one of any n - k + 1 of them, so, for k from n
+    down, only items carrying one of the n - k + 1 rarest own tags are
+    counted; once enough of them share k or more, no other item can rank
+    higher. At k = 1 every sharing item is counted, in one grouped pass.
+    """
+    pins = PinnedPublication.objects.filter(source_id=publication.pk)
+    pinned = list(
+        pins.filter(live_condition("target", now=now))
+        .order_by("position", "pk")
+        .values_list("target_id", flat=True)[:limit]
+    )
+    need = limit - len(pinned)
+    own = _own_tags_rarest_first(publication)
+    if not need or not own:
+        return pinned
+    candidates = (
+        Publication.objects.live(now=now)
+        .exclude(pk=publication.pk)
+        .exclude(pk__in=pins.values("target_id"))
+    )
+    for least in range(len(own), 1, -1):
+        rarest = own[: len(own) - least + 1]
+        carrying = (
+            TaggedPublication.objects.filter(tag_id__in=rarest)
+            .annotate(shared=_shared_tags(own, OuterRef("content_object_id")))
+            .filter(shared__gte=least)
+            .values("content_object_id")
+        )
+        found = list(
+            candidates.filter(pk__in=carrying)
+            .annotate(shared=_shared_tags(own, OuterRef("pk")))
+            .order_by("-shared", "-publish_at", "-pk")
+            .values_list("pk", flat=True)[:need]
+        )
+        if len(found) == need:
+            return pinned + found
+    sharing = (
+        TaggedPublication.objects.filter(
+            live_condition("content_object", now=now), tag_id__in=own
+        )
+        .exclude(content_object_id=publication.pk)
+        .exclude(content_object_id__in=pins.values("target_id"))
+        .values("content_object_id", "content_object__publish_at")
+        .annotate(shared=Count("*"))
+        .order_by("-shared", "-content_object__publish_at", "-content_object_id")
+        .values_list("content_object_id", flat=True)
+    )
+    return pinned + list(sharing[:need])
+
+
+# How many tag rows are counted at most to tell a rare tag from a common one.
+_TAG_SIZE_CAP = 2_000
+
+
+def _own_tags_rarest_first(publication):
+    """Return the ids of *publication*'s tags, least used first."""
+    # A correlated count capped by LIMIT: a popular tag costs no more than
+    # _TAG_SIZE_CAP index entries. The outer table is not aliased by Django.
+    size = RawSQL(
+        "(SELECT COUNT(*) FROM (SELECT 1 FROM publications_taggedpublication t"
+        " WHERE t.tag_id = publications_taggedpublication.tag_id LIMIT %s) c)",
+        (_TAG_SIZE_CAP,),
+    )
+    return list(
+        TaggedPublication.objects.filter(content_object_id=publication.pk)
+        .annotate(size=size)
+        .order_by("size", "tag_id")
+        .values_list("tag_id", flat=True)
+    )
+
+
+def _shared_tags(tag_ids, publication_id):
+    """Return a subquery: how many of *tag_ids* the publication carries."""
+    return Subquery(
+        TaggedPublication.objects.filter(
+            content_object_id=publication_id, tag_id__in=tag_ids
+        )
+        .order_by()
+        .values("content_object_id")
+        .annotate(count=Count("*"))
+        .values("count")
     )
 
 
@@ -251,8 +372,16 @@ def listing_choices(*, now=None, without=()):
     """Return the filter choices of the listing, each with its live count.
 
     Plain data: {"types": [...], "topics": [...], "series": [...],
-    "authors": [...], "years": [...]}, one query per key not in *without*.
+    "authors": [...], "years": [...]}, one query per key not in *without*;
+    with a shared cache, none while content is unchanged (see remember()).
     """
+    if shared_cache() is None:
+        return _listing_choices(now=now, without=without)
+    choices = remember("listing-choices", lambda: _listing_choices(now=now), now=now)
+    return {key: [] if key in without else rows for key, rows in choices.items()}
+
+
+def _listing_choices(*, now=None, without=()):
     builders = {
         "types": lambda: live_types(now=now),
         "topics": lambda: list(live_topics(now=now)),
@@ -267,3 +396,14 @@ def listing_choices(*, now=None, without=()):
         "years": lambda: list(live_years(now=now)),
     }
     return {key: [] if key in without else build() for key, build in builders.items()}
+
+
+def count_publications(publications, *, key, now=None):
+    """Return publications.count(); *key* names the filters that made them.
+
+    With a shared cache the count is remembered until content changes.
+    """
+    if shared_cache() is None:
+        return publications.count()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return remember(f"count:{digest}", publications.count, now=now)

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from publications import discovery_views, feeds, views
+
+
+class UnicodeSlugConverter:
+    """A slug of any letters: taggit makes topic slugs with allow_unicode."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "publications"
 
@@ -34,15 +49,14 @@ urlpatterns = [
     path("series/", views.SeriesListView.as_view(), name="series-list"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
-    # Tag slugs may hold any letter (taggit slugifies with allow_unicode).
-    path("topics/<str:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("feeds/publications/", feeds.LatestPublicationsFeed(), name="feed-latest"),
     path(
         "feeds/publications/atom/",
         feeds.LatestPublicationsAtomFeed(),
         name="feed-latest-atom",
     ),
-    path("feeds/topics/<str:slug>/", feeds.TopicFeed(), name="feed-topic"),
+    path("feeds/topics/<uslug:slug>/", feeds.TopicFeed(), name="feed-topic"),
     path("feeds/authors/<slug:slug>/", feeds.AuthorFeed(), name="feed-author"),
     path("feeds/series/<slug:slug>/", feeds.SeriesFeed(), name="feed-series"),
 ]

@@ -1,5 +1,7 @@
 """The readers' pages: home, listings, publication pages, authors, series, topics."""
 
+from django.core.paginator import Paginator
+from django.forms import Select
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -13,6 +15,7 @@ from authors.models import Author
 from publications.forms import PublicationFilterForm
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.selectors import (
+    count_publications,
     filter_publications,
     listing_choices,
     live_authors,
@@ -25,8 +28,12 @@ from publications.selectors import (
     topic_for_slug,
     with_card_relations,
 )
+from publications.widgets import FastSelect
 
 LIST_PAGE_SIZE = 20
+# From this offset on, a page's ids are found first, in the index alone, and
+# only its own rows are read: deep pages then cost little more than page 1.
+DEFERRED_JOIN_OFFSET = 1_000
 
 
 def can_preview(user):
@@ -45,6 +52,33 @@ def _mark_private(response):
     return response
 
 
+class PublicationPaginator(Paginator):
+    """A paginator whose count is remembered and whose deep pages stay cheap.
+
+    *count_key* names the filters behind the list (see
+    selectors.count_publications).
+    """
+
+    def __init__(self, object_list, per_page, *, count_key, now, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        self.now = now
+
+    @cached_property
+    def count(self):
+        return count_publications(self.object_list, key=self.count_key, now=self.now)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEFERRED_JOIN_OFFSET:
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
 class PublicViewMixin:
     """Name the site section for the navigation and fix "now" for the request."""
 
@@ -57,6 +91,20 @@ class PublicViewMixin:
     def get_context_data(self, **kwargs):
         kwargs.setdefault("filter_query", {})
         return super().get_context_data(section=self.section, **kwargs)
+
+
+class _PublicationPagesMixin:
+    """Paginate with PublicationPaginator, its count keyed by count_key()."""
+
+    paginator_class = PublicationPaginator
+
+    def count_key(self):
+        raise NotImplementedError
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(
+            queryset, per_page, count_key=self.count_key(), now=self.now, **kwargs
+        )
 
 
 class HomeView(PublicViewMixin, TemplateView):
@@ -75,7 +123,7 @@ class HomeView(PublicViewMixin, TemplateView):
         )
 
 
-class PublicationListView(PublicViewMixin, ListView):
+class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
     """All live publications, newest first, narrowed by the filter form."""
 
     template_name = "publications/publication_list.html"
@@ -92,8 +140,14 @@ class PublicationListView(PublicViewMixin, ListView):
         """Return filters set by the URL rather than the form."""
         return {}
 
+    def filters(self):
+        return {**self.submitted_filters.filters(), **self.fixed_filters()}
+
+    def count_key(self):
+        return f"listing:{sorted(self.filters().items())!r}"
+
     def get_queryset(self):
-        filters = {**self.submitted_filters.filters(), **self.fixed_filters()}
+        filters = self.filters()
         publications = filter_publications(
             Publication.objects.live(now=self.now), **filters
         )
@@ -109,6 +163,10 @@ class PublicationListView(PublicViewMixin, ListView):
             choices=listing_choices(now=self.now, without=self.excluded_choices),
             exclude=self.excluded_filters,
         )
+        for field in form.fields.values():
+            # Every topic and author is an option: thousands on a large site.
+            if type(field.widget) is Select:
+                field.widget = FastSelect.replacing(field.widget)
         active_filters = [
             {
                 "label": form.fields[name].label,
@@ -165,10 +223,12 @@ class PublicationDetailView(PublicViewMixin, DetailView):
         slug = self.kwargs["slug"]
         publication = (
             Report.objects.select_related("publication_type", "series")
+            .defer("search_vector", "pdf_text")
             .filter(slug=slug)
             .first()
         ) or (
             RelatedPublication.objects.select_related("publication_type")
+            .defer("search_vector")
             .filter(slug=slug)
             .first()
         )
@@ -241,11 +301,14 @@ def report_pdf(request, slug):
     return response
 
 
-class _PaginatedOwnerView(PublicViewMixin, ListView):
+class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
     """A page about one author or series followed by its live publications."""
 
     paginate_by = LIST_PAGE_SIZE
     owner_model = None
+
+    def count_key(self):
+        return f"{self.owner_model._meta.label}:{self.owner.pk}"
 
     def get(self, request, *args, **kwargs):
         self.owner = get_object_or_404(self.owner_model, slug=kwargs["slug"])

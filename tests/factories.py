@@ -256,3 +256,11 @@ def publication_admin_data(
         data |= {"body": "<p>Body.</p>", "external_url": ""}
     data.update(fields)
     return data
+
+
+def make_named_user(*, first_name="Ann", last_name="Archer", role="Editors"):
+    """Return a staff user with a full name, as admin messages show it."""
+    user = make_user(username=first_name.lower(), role=role)
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    return user

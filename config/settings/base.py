@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "taggit",
     "import_export",
     "axes",
+    # Saved versions of reports and related publications, restorable in the admin.
+    "reversion",
     "core",
     "authors",
     "publications",

@@ -397,7 +397,9 @@ def test_saving_over_a_newer_save_is_refused_once_then_allowed(editor_client):
     response = editor_client.post(url, mine | {"edit_version": started_from})
 
     assert response.status_code == 200
-    assert "Someone else saved this item at" in response.content.decode()
+    assert "This report was changed by you (in another tab or window)" in (
+        response.content.decode()
+    )
     assert Report.objects.get(pk=report.pk).title == "Theirs"
     newer = response.context["adminform"].form["edit_version"].value()
     response = editor_client.post(url, mine | {"edit_version": newer})

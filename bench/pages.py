@@ -1,0 +1,118 @@
+"""The pages the site benchmark measures, chosen from the seeded data."""
+
+from urllib.parse import urlencode
+
+# Loaded at 32 connections with the page cache off (the report page also on).
+LOADED_PAGES = (
+    "report",
+    "listing page 1",
+    "listing deep page",
+    "listing by topic",
+    "search",
+    "author page",
+    "RSS feed",
+)
+# Listings that must answer within the one-connection target.
+FILTERED_PAGES = (
+    "listing by topic",
+    "listing by rare topic",
+    "listing by type",
+    "listing by series",
+    "listing by author",
+    "listing by year",
+    "search",
+)
+DEEP_PAGE = 4_000
+# A place and a subject, as readers search; it matches a few percent of items.
+SEARCH_QUERY = "Sudan water"
+RARE_TOPIC_RANK = 100
+
+
+def pick_urls():
+    """Return ({page name: path}, notes saying what was chosen and why)."""
+    from django.db.models import Count
+
+    from authors.models import Author
+    from publications.models import Publication, Report, Series, TaggedPublication
+    from publications.selectors import filter_publications
+    from publications.views import LIST_PAGE_SIZE
+
+    live = Publication.objects.live()
+    report = (
+        Report.objects.live()
+        .filter(series__isnull=False)
+        .exclude(authorships=None)
+        .order_by("-publish_at", "-pk")
+        .first()
+    )
+    topics = list(
+        TaggedPublication.objects.filter(content_object__in=live)
+        .values("tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__slug")
+        .values_list("tag__slug", "count")
+    )
+    rare_topic = topics[min(RARE_TOPIC_RANK, len(topics) - 1)]
+    author = (
+        Author.objects.filter(publications__in=live)
+        .annotate(count=Count("publications"))
+        .order_by("-count", "pk")
+        .first()
+    )
+    series = (
+        Series.objects.filter(reports__in=Report.objects.live())
+        .annotate(count=Count("reports"))
+        .order_by("-count", "pk")
+        .first()
+    )
+    publication_type = (
+        live.values_list("publication_type__slug", flat=True)
+        .annotate(count=Count("pk"))
+        .order_by("-count")
+        .first()
+    )
+    newest = live.order_by("-publish_at").first()
+    year = newest.publish_at.year - 1
+    pages = -(-live.count() // LIST_PAGE_SIZE)
+    deep = min(DEEP_PAGE, pages)
+    matches = filter_publications(live, query=SEARCH_QUERY).count()
+    urls = {
+        "report": report.get_absolute_url(),
+        "listing page 1": "/publications/",
+        "listing deep page": f"/publications/?page={deep}",
+        "listing by topic": "/publications/?topic=" + topics[0][0],
+        "listing by rare topic": "/publications/?topic=" + rare_topic[0],
+        "listing by type": f"/publications/?type={publication_type}",
+        "listing by series": f"/publications/?series={series.slug}",
+        "listing by author": f"/publications/?author={author.slug}",
+        "listing by year": f"/publications/?year={year}",
+        "search": "/publications/?" + urlencode({"q": SEARCH_QUERY}),
+        "author page": author.get_absolute_url(),
+        "RSS feed": "/feeds/publications/",
+    }
+    notes = [
+        f"report: the newest live report in a series, {report.slug}, "
+        f"{report.tags.count()} topics",
+        f"deep page: {deep:,} of {pages:,}",
+        f"topic: the most used, {topics[0][0]} ({topics[0][1]:,} live items); "
+        f"rare topic: rank {RARE_TOPIC_RANK + 1}, {rare_topic[0]} "
+        f"({rare_topic[1]:,})",
+        f"author: the most prolific, {author.slug} ({author.count:,} items)",
+        f"series: the longest, {series.slug} ({series.count:,} reports)",
+        f"type: the most used, {publication_type}; year: {year}",
+        f"search: {SEARCH_QUERY!r} matches {matches:,} live items",
+    ]
+    return urls, notes
+
+
+def plan_pages(urls):
+    """Return the pages whose queries are EXPLAINed: listings, filters, search."""
+    names = (
+        "listing page 1",
+        "listing deep page",
+        *FILTERED_PAGES,
+        "report",
+        "author page",
+        "RSS feed",
+    )
+    return {name: urls[name] for name in names}

@@ -1,0 +1,80 @@
+"""The site benchmark's own logic: data shape, plan reading, targets."""
+
+import random
+
+from bench import data, plans, summary, words
+
+PLAN = """Limit  (cost=0.42..1.2 rows=20 width=8) (actual time=0.02..0.05 rows=20 loops=1)
+  ->  Index Only Scan Backward using pub_newest_live_idx on publications_publication
+        Heap Fetches: 0
+  ->  Bitmap Index Scan on publications_publication_search_gin  (cost=0 rows=1 width=0)
+  ->  Seq Scan on publications_taggedpublication  (cost=0.00..1.00 rows=10 width=8) (actual time=0.01..9.1 rows=250000 loops=2)
+Planning Time: 0.1 ms
+Execution Time: 12.5 ms"""  # noqa: E501
+
+
+def test_reads_indexes_scans_and_time_from_a_plan():
+    assert plans.access_paths(PLAN) == [
+        "index only pub_newest_live_idx",
+        "bitmap index publications_publication_search_gin",
+        "seq scan publications_taggedpublication (500,000 rows)",
+    ]
+    assert plans.execution_ms(PLAN) == 12.5
+
+
+def test_labels_a_query_by_its_outer_table():
+    sql = (
+        'SELECT (SELECT 1 FROM "publications_pinnedpublication") FROM '
+        '"publications_publication" ORDER BY 1 LIMIT 20 OFFSET 79980'
+    )
+
+    assert plans.label(sql) == "publications_publication offset 79980"
+
+
+def test_draws_distinct_items_with_a_skew():
+    rng = random.Random(1)
+    population = list(range(500))
+    weights = data._zipf_weights(500, 1.0)
+
+    draws = [data._distinct(rng, population, weights, 5) for _ in range(2000)]
+
+    assert all(len(set(drawn)) == 5 for drawn in draws)
+    first = sum(0 in drawn for drawn in draws)
+    last = sum(499 in drawn for drawn in draws)
+    assert first > 20 * max(last, 1)
+
+
+def test_names_are_unique_where_slugs_must_be():
+    tags = words.topic_names(data.SHAPE["tags"])
+    series = words.series_titles(data.SHAPE["series"])
+
+    assert len({words.slug(tag) for tag in tags}) == data.SHAPE["tags"]
+    assert len({words.slug(title) for title in series}) == data.SHAPE["series"]
+    assert len(words.person_names(data.SHAPE["authors"])) == data.SHAPE["authors"]
+
+
+def _row(rps, p99=10.0):
+    return {"rps": rps, "p50_ms": 5.0, "p99_ms": p99, "errors": 0, "non_2xx": 0}
+
+
+def test_checks_every_target_against_the_minimal_view():
+    table = {
+        "minimal view": _row(1000),
+        "report (cached)": _row(850, p99=60),
+        "report": _row(90),
+        "listing page 1": _row(60),
+    }
+    for row in table.values():
+        row["ratio"] = row["rps"] / 1000
+    single = {name: {**_row(0), "p50_ms": 30.0} for name in summary.FILTERED_PAGES}
+    single["listing page 1"] = {**_row(0), "p50_ms": 20.0}
+    single["listing deep page"] = {**_row(0), "p50_ms": 45.0}
+
+    results = {target: met for target, _figure, met in summary.check(table, single)}
+
+    assert results["cached report >= 0.8 x minimal"] is True
+    assert results["cached report p99 < 50 ms"] is False
+    assert results["report (uncached) >= 0.1 x minimal"] is False
+    assert results["listing page 1 (uncached) >= 0.05 x minimal"] is True
+    assert results["deep page p50 <= 2 x page 1"] is False
+    assert results["zero errors and non-2xx"] is True

@@ -1,0 +1,151 @@
+"""Reads remembered in a shared cache: same results, fewer queries, exact freshness."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from publications import page_cache
+from publications.data_cache import remember
+from publications.models import Publication
+from publications.selectors import (
+    count_publications,
+    listing_choices,
+    related_publications,
+)
+from tests.factories import make_author, make_related, make_report, pin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """Use a cache every process could share (files), not per-process memory."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    yield cache
+    cache.clear()
+
+
+def ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def titles(publications):
+    return [publication.title for publication in publications]
+
+
+def build_related_site():
+    source = make_report(title="Source", tags=["a", "b", "c", "d", "rare"])
+    make_report(title="Four, old", tags=["a", "b", "c", "rare"], publish_at=ago(40))
+    make_report(title="Three, new", tags=["a", "b", "rare"], publish_at=ago(2))
+    make_report(title="Three, old", tags=["a", "c", "d"], publish_at=ago(30))
+    make_related(title="Two", tags=["a", "b"], publish_at=ago(1))
+    for n in range(6):
+        make_report(title=f"One {n}", tags=["a"], publish_at=ago(10 + n))
+    make_report(title="Draft, five", tags=["a", "b", "c", "d"], published=False)
+    make_report(title="Unrelated", tags=["z"])
+    pin(
+        source,
+        make_report(title="Pinned", tags=["z"]),
+        make_report(title="Pinned draft", published=False),
+        make_report(title="Pinned and sharing", tags=["a", "b", "c", "d"]),
+    )
+    return source
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 8, 20])
+def test_related_items_are_the_same_with_a_shared_cache(settings, tmp_path, limit):
+    source = build_related_site()
+    expected = titles(related_publications(source, limit=limit))
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    first = titles(related_publications(source, limit=limit))
+    with CaptureQueriesContext(connection) as queries:
+        again = titles(related_publications(source, limit=limit))
+
+    assert first == expected
+    assert again == expected
+    assert len(queries) == 1
+    cache.clear()
+
+
+def test_related_items_with_only_common_tags_are_the_same(settings, tmp_path):
+    source = make_report(title="Source", tags=["a", "b"])
+    for n in range(5):
+        make_report(title=f"Both {n}", tags=["a", "b"], publish_at=ago(n + 1))
+        make_report(title=f"One {n}", tags=["b"], publish_at=ago(n))
+    expected = titles(related_publications(source, limit=8))
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
+
+    assert titles(related_publications(source, limit=8)) == expected
+
+
+def test_listing_choices_are_remembered_until_content_changes(
+    shared_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(tags=["Water"], authors=[make_author(slug="ann")])
+    first = listing_choices()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert listing_choices() == first
+    assert len(queries) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(tags=["Water"])
+
+    assert listing_choices()["topics"][0]["count"] == 2
+
+
+def test_listing_choices_leave_out_excluded_keys(shared_cache):
+    make_report(tags=["Water"])
+
+    choices = listing_choices(without=("topics",))
+
+    assert choices["topics"] == []
+    assert listing_choices()["topics"][0]["name"] == "Water"
+
+
+def test_remembered_results_expire_at_the_next_scheduled_change(shared_cache):
+    scheduled = make_report(publish_at=timezone.now() + timedelta(hours=2))
+    remember("sample", lambda: "value")
+
+    version = shared_cache.get(page_cache.VERSION_KEY)
+    until, value = shared_cache.get(f"folio:data:{version}:sample")
+
+    assert value == "value"
+    assert until == pytest.approx(scheduled.publish_at.timestamp())
+
+
+def test_remember_skips_the_cache_for_another_moment(shared_cache):
+    calls = []
+    remember("sample", lambda: calls.append(1), now=ago(1))
+    remember("sample", lambda: calls.append(1), now=ago(1))
+
+    assert len(calls) == 2
+
+
+def test_counts_are_remembered_per_key(shared_cache):
+    make_report()
+    live = Publication.objects.live()
+
+    assert count_publications(live, key="all") == 1
+    make_report()
+    assert count_publications(live, key="all") == 1  # no commit, same version
+    assert count_publications(live, key="other") == 2
