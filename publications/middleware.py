@@ -4,10 +4,11 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
-from publications.page_cache import content_version, page_key
+from publications.data_cache import shared_cache
+from publications.page_cache import page_key, versioned_get
 
 logger = logging.getLogger("folio")
 
@@ -17,9 +18,10 @@ _UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 class PublicPageCacheMiddleware:
     """Cache whole GET pages for readers without a session.
 
-    Staff carry a session cookie, so their pages (and previews of drafts) are
-    neither served from nor stored in the cache. If the cache is unreachable,
-    pages are built as usual and a warning is logged.
+    Only with a cache every app server shares (Redis). Staff carry a session
+    cookie, so their pages (and previews of drafts) are neither served from
+    nor stored in the cache. If the cache is unreachable, pages are built as
+    usual and a warning is logged.
     """
 
     def __init__(self, get_response):
@@ -28,14 +30,14 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not self._is_cacheable_request(request):
             return self.get_response(request)
+        key = page_key(request)
         try:
-            version = content_version()
-            key = page_key(request, version)
-            cached = cache.get(key)
+            version, entry = versioned_get(key)
         except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
             logger.warning("Page cache unavailable, serving uncached: %s", error)
             return self.get_response(request)
-        if cached is not None:
+        if entry is not None and entry[0] == version:
+            cached = entry[1]
             cached["X-Cache"] = "hit"
             return cached
         response = self.get_response(request)
@@ -45,7 +47,11 @@ class PublicPageCacheMiddleware:
             try:
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
-                cache.set(key, response, timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
+                # Computed once here rather than on every hit downstream.
+                set_response_etag(response)
+                cache.set(
+                    key, (version, response), timeout=settings.FOLIO_PAGE_CACHE_SECONDS
+                )
             except Exception as error:  # noqa: BLE001
                 logger.warning("Could not store a page in the cache: %s", error)
             response["X-Cache"] = "miss"
@@ -55,6 +61,8 @@ class PublicPageCacheMiddleware:
     def _is_cacheable_request(request):
         return (
             settings.FOLIO_PAGE_CACHE_SECONDS > 0
+            # A per-process cache would keep pages other workers made stale.
+            and shared_cache() is not None
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(_UNCACHED_PREFIXES)

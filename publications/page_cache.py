@@ -39,14 +39,17 @@ def _next_scheduled_change(now):
     return min([*moments, now.timestamp() + settings.FOLIO_PAGE_CACHE_SECONDS])
 
 
-def content_version():
-    """Return the current content version, moving on when a schedule is due."""
-    values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+def versioned_get(key):
+    """Return (content version, the entry at *key*) in one cache round trip.
+
+    The version moves on first if a scheduled change has come due.
+    """
+    values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY, key])
     version = values.get(VERSION_KEY)
     next_change = values.get(NEXT_CHANGE_KEY)
-    if version is not None and next_change is not None and time.time() < next_change:
-        return version
-    return _start_new_version()
+    if version is None or next_change is None or time.time() >= next_change:
+        version = _start_new_version()
+    return version, values.get(key)
 
 
 def _start_new_version():
@@ -74,7 +77,11 @@ def _bump_safely():
         logger.warning("Could not invalidate the page cache: %s", error)
 
 
-def page_key(request, version):
-    """Return the cache key of the page *request* asks for."""
+def page_key(request):
+    """Return the cache key of the page *request* asks for.
+
+    The entry stores the content version it was built at, and counts only
+    while that is still the current version.
+    """
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"folio:page:{version}:{digest}"
+    return f"folio:page:{digest}"

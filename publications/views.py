@@ -31,6 +31,8 @@ from publications.selectors import (
 from publications.widgets import FastSelect
 
 LIST_PAGE_SIZE = 20
+# Other reports of its series listed on a report page; the series page has all.
+SERIES_BOX_SIZE = 10
 # From this offset on, a page's ids are found first, in the index alone, and
 # only its own rows are read: deep pages then cost little more than page 1.
 DEFERRED_JOIN_OFFSET = 1_000
@@ -266,9 +268,14 @@ class PublicationDetailView(PublicViewMixin, DetailView):
             "related_items": list(related),
         }
         if isinstance(publication, Report):
+            # One more than shown tells whether to link to the rest.
+            others = list(
+                other_series_reports(publication, now=self.now)[: SERIES_BOX_SIZE + 1]
+            )
             context.update(
                 summary_points=list(publication.summary_points.all()),
-                series_reports=list(other_series_reports(publication, now=self.now)),
+                series_reports=others[:SERIES_BOX_SIZE],
+                more_series_reports=len(others) > SERIES_BOX_SIZE,
             )
         return super().get_context_data(**context, **kwargs)
 

@@ -9,6 +9,10 @@ from .base import env_bool, env_int, env_list
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# Keep database connections between requests; health checks replace one that
+# died (a database restart) before it is used.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)  # noqa: F405
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to run with production settings.")
