@@ -1,61 +1,18 @@
 """Headless Chromium through Playwright, one browser for all browser tests."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def _missing_browser():
-    """Return why the browser tests cannot run here, or None."""
-    if not os.path.exists(CHROMIUM):
-        return (
-            f"browser tests skipped: no Chromium at {CHROMIUM} "
-            "(install Debian's chromium package)"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return (
-            "browser tests skipped: Playwright for Python is not installed "
-            '(pip install -e ".[dev]")'
-        )
-    return None
+from tests.chromium import ARTIFACTS, launched_chromium, missing_browser
 
 
 @pytest.fixture(scope="package")
 def browser(django_db_setup):
     """Start Chromium once for this package; stop it before other tests run."""
-    reason = _missing_browser()
+    reason = missing_browser()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, which
-    # Django takes for an async context; the database calls stay synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -5,23 +5,12 @@ messages, uncaught errors and Content-Security-Policy violations (which mean
 markup got into a page even though the policy stopped it).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.chromium import ARTIFACTS, launched_chromium, missing_browser
 from tests.security.browser import PageLog
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Runs in every page before its own scripts: collect CSP violations.
 _WATCH_CSP = """
@@ -34,47 +23,14 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _missing_browser():
-    """Return why the browser tests cannot run here, or None."""
-    if not os.path.exists(CHROMIUM):
-        return (
-            f"security browser tests skipped: no Chromium at {CHROMIUM} "
-            "(install Debian's chromium package)"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return (
-            "security browser tests skipped: Playwright for Python is not "
-            'installed (pip install -e ".[dev]")'
-        )
-    return None
-
-
 @pytest.fixture(scope="package")
 def browser(django_db_setup):
     """Start Chromium once for this package."""
-    reason = _missing_browser()
+    reason = missing_browser()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, which
-    # Django takes for an async context; the database calls stay synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
