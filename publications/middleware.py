@@ -4,8 +4,12 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
 
 from publications.data_cache import shared_cache
 from publications.page_cache import page_key, versioned_get
@@ -39,7 +43,12 @@ class PublicPageCacheMiddleware:
         if entry is not None and entry[0] == version:
             cached = entry[1]
             cached["X-Cache"] = "hit"
-            return cached
+            return get_conditional_response(
+                request,
+                etag=cached.get("ETag"),
+                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                response=cached,
+            )
         response = self.get_response(request)
         if self._is_cacheable_response(request, response):
             response["Last-Modified"] = http_date()
@@ -47,8 +56,8 @@ class PublicPageCacheMiddleware:
             try:
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
-                # Computed once here rather than on every hit downstream.
-                set_response_etag(response)
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
                 cache.set(
                     key, (version, response), timeout=settings.FOLIO_PAGE_CACHE_SECONDS
                 )

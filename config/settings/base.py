@@ -69,11 +69,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # After the HTTPS redirect, before everything else: a cached page is
+    # stored with the headers the middleware below gave it.
+    "publications.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag and 304 answers, for cached and freshly built pages alike.
+    # ETag and 304 answers for freshly built pages (the page cache answers
+    # conditional requests for the pages it serves).
     "django.middleware.http.ConditionalGetMiddleware",
-    "publications.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -178,7 +181,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FolioRedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -64,6 +64,21 @@ def test_second_anonymous_request_is_served_from_the_cache(client):
     assert second.content == first.content
 
 
+def test_a_cached_page_keeps_its_security_headers(client):
+    make_report()
+    first = get(client, "/publications/")
+    hit = get(client, "/publications/")
+    assert hit["X-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert hit[header] == first[header], header
+
+
 def test_pages_answer_304_to_a_matching_conditional_request(client):
     make_report()
     first = get(client, "/publications/")
