@@ -244,7 +244,13 @@ class AuthorAdmin(VersionedAdminMixin, admin.ModelAdmin):
         css = {"all": ("folio-admin/admin.css",)}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(usage=Count("authorships"))
+        # A grouped query drops Meta.ordering, so order it again.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(usage=Count("authorships"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description=_("photo"))
     def photo_thumbnail(self, author):
