@@ -1,3 +1,4 @@
+import importlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,3 +26,19 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def rows_from_data_migrations(django_db_setup, django_db_blocker):
+    """Restore the default types and groups at the start of every run.
+
+    Transactional tests flush the tables when they end, which empties what
+    migration 0002 created in a database that --reuse-db keeps for next time.
+    """
+    from django.apps import apps
+
+    data_migration = importlib.import_module(
+        "publications.migrations.0002_roles_and_types"
+    )
+    with django_db_blocker.unblock():
+        data_migration.create_roles_and_types(apps, None)
