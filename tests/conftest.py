@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from publications.roles import ROLES
+
 
 @pytest.fixture(autouse=True, scope="session")
 def media_root():
@@ -33,12 +35,19 @@ def rows_from_data_migrations(django_db_setup, django_db_blocker):
     """Restore the default types and groups at the start of every run.
 
     Transactional tests flush the tables when they end, which empties what
-    migration 0002 created in a database that --reuse-db keeps for next time.
+    migration 0002 created in a database that --reuse-db keeps for next time
+    (the flush recreates permissions, not these rows).
     """
-    from django.apps import apps
+    from publications.models import PublicationType
+    from tests.factories import ensure_group
 
     data_migration = importlib.import_module(
         "publications.migrations.0002_roles_and_types"
     )
     with django_db_blocker.unblock():
-        data_migration.create_roles_and_types(apps, None)
+        for name in ROLES:
+            ensure_group(name)
+        for position, (name, slug, kind) in enumerate(data_migration.DEFAULT_TYPES):
+            PublicationType.objects.get_or_create(
+                slug=slug, defaults={"name": name, "kind": kind, "position": position}
+            )
