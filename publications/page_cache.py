@@ -14,7 +14,6 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
 from django.utils import timezone
 
 from publications.models import Publication
@@ -27,16 +26,10 @@ NEXT_CHANGE_KEY = "folio:content-next-change"
 
 def _next_scheduled_change(now):
     """Return the Unix time of the next publish or unpublish moment."""
-    upcoming = Publication.objects.filter(
-        status=Publication.Status.PUBLISHED
-    ).aggregate(
-        next_publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-        next_unpublish=Min("unpublish_at", filter=Q(unpublish_at__gte=now)),
-    )
-    moments = [moment.timestamp() for moment in upcoming.values() if moment]
-    # unpublish_at itself is still live: the item leaves just after it.
+    upcoming = Publication.objects.next_state_change(now=now)
     # Pages are rebuilt at least this often even when nothing is scheduled.
-    return min([*moments, now.timestamp() + settings.FOLIO_PAGE_CACHE_SECONDS])
+    latest = now.timestamp() + settings.FOLIO_PAGE_CACHE_SECONDS
+    return min(upcoming.timestamp(), latest) if upcoming else latest
 
 
 def versioned_get(key):
