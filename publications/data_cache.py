@@ -52,11 +52,7 @@ def remember(name, build, *, now=None):
     ):
         return build()
     try:
-        version = cache.get(page_cache.VERSION_KEY)
-        if version is None:
-            cache.add(page_cache.VERSION_KEY, int(time.time() * 1000), timeout=None)
-            version = cache.get(page_cache.VERSION_KEY)
-        key = f"folio:data:{version}:{name}"
+        key = f"folio:data:{_content_version(cache)}:{name}"
         entry = cache.get(key)
     except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
         logger.warning("Shared cache unavailable, reading afresh: %s", error)
@@ -74,3 +70,43 @@ def remember(name, build, *, now=None):
     except Exception as error:  # noqa: BLE001
         logger.warning("Could not remember %s in the shared cache: %s", name, error)
     return value
+
+
+def remember_each(names, build_missing, *, seconds=REMEMBER_SECONDS):
+    """Return {name: value} for *names*, each kept until content changes.
+
+    For values that depend on content alone, not on the clock: one cache
+    round trip reads them all, and build_missing(missing names) returns
+    {name: value} for those not remembered. Without a shared cache, or if
+    it fails, everything is built.
+    """
+    cache = shared_cache()
+    if cache is None or not names:
+        return build_missing(list(names))
+    try:
+        prefix = f"folio:data:{_content_version(cache)}:"
+        found = cache.get_many([prefix + name for name in names])
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Shared cache unavailable, reading afresh: %s", error)
+        return build_missing(list(names))
+    values = {name: found[prefix + name] for name in names if prefix + name in found}
+    missing = [name for name in names if name not in values]
+    if missing:
+        built = build_missing(missing)
+        values.update(built)
+        try:
+            cache.set_many(
+                {prefix + name: value for name, value in built.items()},
+                timeout=seconds,
+            )
+        except Exception as error:  # noqa: BLE001
+            logger.warning("Could not remember entries in the shared cache: %s", error)
+    return values
+
+
+def _content_version(cache):
+    version = cache.get(page_cache.VERSION_KEY)
+    if version is None:
+        cache.add(page_cache.VERSION_KEY, int(time.time() * 1000), timeout=None)
+        version = cache.get(page_cache.VERSION_KEY)
+    return version

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import validate_slug, validate_unicode_slug
 from django.utils.translation import gettext_lazy as _
 
+from publications.widgets import PrerenderedSelect, options_markup
+
 # Longer than any slug Folio stores (tags: 100, others: 200) and any sane query.
 MAX_SLUG_LENGTH = 200
 MAX_QUERY_LENGTH = 200
@@ -59,12 +61,13 @@ class PublicationFilterForm(forms.Form):
         widget=forms.Select,
     )
 
-    def __init__(self, *args, choices=None, exclude=(), **kwargs):
+    def __init__(self, *args, options=None, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name in exclude:
             del self.fields[name]
-        if choices is not None:
-            self._set_choices(choices)
+        self.option_labels = {}
+        if options is not None:
+            self._set_options(options)
 
     def filters(self):
         """Return filter_publications keyword arguments for the valid fields."""
@@ -90,70 +93,88 @@ class PublicationFilterForm(forms.Form):
         return [str(self.fields[name].label) for name in self.errors]
 
     def label_for(self, name, value):
-        """Return the human name of *value* in field *name*'s choices."""
-        choices = getattr(self.fields[name].widget, "choices", ())
-        for option_value, label in _flat_choices(choices):
-            if str(option_value) == str(value):
-                return getattr(label, "plain_name", label)
-        return str(value)
+        """Return the human name of *value* in field *name*'s options."""
+        return self.option_labels.get(name, {}).get(str(value), str(value))
 
-    def _set_choices(self, choices):
-        any_label = {
-            "type": _("All types"),
-            "topic": _("All topics"),
-            "series": _("All series"),
-            "author": _("All authors"),
-            "year": _("Any year"),
-        }
-        options = {
-            "type": _grouped_types(choices["types"]),
-            "topic": _options(choices["topics"], "slug", "name"),
-            "series": _options(choices["series"], "slug", "name"),
-            "author": _options(choices["authors"], "slug", "name"),
-            "year": _options(choices["years"], "year", "year"),
-        }
+    def _set_options(self, options):
         for name, field in self.fields.items():
             if name not in options:
                 continue
-            field_choices = [("", any_label[name]), *options[name]]
+            markup, labels = options[name]
             current = self.initial.get(name)
-            known = {str(v) for v, _label in _flat_choices(field_choices)}
-            if current not in (None, "") and str(current) not in known:
+            if current not in (None, "") and str(current) not in labels:
                 # Keep an unknown value visible as the current choice.
-                field_choices.append((current, _Label(current, 0)))
-            field.widget.choices = field_choices
+                markup += options_markup([(current, f"{current} (0)")])
+            # A CharField gives its widget a maxlength, which no select has.
+            attrs = {k: v for k, v in field.widget.attrs.items() if k != "maxlength"}
+            field.widget = PrerenderedSelect(markup, attrs=attrs)
+            self.option_labels[name] = labels
 
 
-class _Label(str):
-    """An option label "Name (count)" that remembers the plain name."""
+def filter_options(choices):
+    """Return the filter form's options: {field: (markup, {value: name})}.
 
-    def __new__(cls, name, count):
-        label = super().__new__(cls, f"{name} ({count})")
-        label.plain_name = str(name)
-        return label
+    *choices* is selectors.listing_choices() data. The result is plain
+    strings and dicts, so the listing can remember it in a shared cache.
+    """
+    any_label = {
+        "type": _("All types"),
+        "topic": _("All topics"),
+        "series": _("All series"),
+        "author": _("All authors"),
+        "year": _("Any year"),
+    }
+    fields = {
+        "type": _grouped_types(choices["types"]),
+        "topic": _options(choices["topics"], "slug", "name"),
+        "series": _options(choices["series"], "slug", "name"),
+        "author": _options(choices["authors"], "slug", "name"),
+        "year": _options(choices["years"], "year", "year"),
+    }
+    options = {}
+    for name, field_choices in fields.items():
+        labelled = [("", str(any_label[name])), *field_choices]
+        names = {
+            str(value): plain for value, _label, plain in _flat_choices(field_choices)
+        }
+        options[name] = (options_markup(_labels_only(labelled)), names)
+    return options
 
 
 def _options(rows, value_key, name_key):
-    return [(row[value_key], _Label(row[name_key], row["count"])) for row in rows]
+    return [
+        (row[value_key], f"{row[name_key]} ({row['count']})", str(row[name_key]))
+        for row in rows
+    ]
 
 
 def _grouped_types(rows):
     groups = {"report": [], "related": []}
     for row in rows:
         groups.setdefault(row["kind"], []).append(
-            (row["slug"], _Label(row["name"], row["count"]))
+            (row["slug"], f"{row['name']} ({row['count']})", row["name"])
         )
     grouped = []
     if groups["report"]:
-        grouped.append((_("Reports"), groups["report"]))
+        grouped.append((str(_("Reports")), groups["report"]))
     if groups["related"]:
-        grouped.append((_("Analysis and commentary"), groups["related"]))
+        grouped.append((str(_("Analysis and commentary")), groups["related"]))
     return grouped
 
 
+def _labels_only(choices):
+    """Return *choices* as (value, label) pairs, groups kept."""
+    return [
+        (value, [option[:2] for option in label])
+        if isinstance(label, list)
+        else (value, label)
+        for value, label, *_plain in choices
+    ]
+
+
 def _flat_choices(choices):
-    for value, label in choices:
-        if isinstance(label, (list, tuple)):
+    for value, label, *plain in choices:
+        if isinstance(label, list):
             yield from label
         else:
-            yield value, label
+            yield value, label, *plain

@@ -272,6 +272,12 @@ class Publication(models.Model):
             )
 
     @property
+    def type_label(self):
+        """Return e.g. "Special Report No. 277", or the type name alone."""
+        name = self.publication_type.name
+        return name if self.number is None else f"{name} No. {self.number}"
+
+    @property
     def specific(self):
         """Return the Report or RelatedPublication behind this row."""
         if isinstance(self, (Report, RelatedPublication)):

@@ -121,12 +121,28 @@ def related_publications(publication, *, limit=None, now=None):
         return Publication.objects.none()
     if shared_cache() is None:
         return _related(publication, limit=limit, now=now)
-    ids = remember(
+    ids = related_publication_ids(publication, limit=limit, now=now)
+    return _related(publication, limit=limit, now=now, among=ids)
+
+
+def related_publication_ids(publication, *, limit=None, now=None):
+    """Return the ids of related_publications(), in order.
+
+    With a shared cache they are remembered until content changes or a
+    scheduled item goes live or leaves (see remember()).
+    """
+    if limit is None:
+        limit = settings.FOLIO_RELATED_COUNT
+    if limit <= 0:
+        return []
+    if shared_cache() is None:
+        related = _related(publication, limit=limit, now=now)
+        return list(related.values_list("pk", flat=True))
+    return remember(
         f"related:{publication.pk}:{limit}",
         lambda: _related_ids(publication, limit=limit, now=now),
         now=now,
     )
-    return _related(publication, limit=limit, now=now, among=ids)
 
 
 def _related(publication, *, limit, now, among=None):
@@ -277,6 +293,31 @@ def other_series_reports(report, *, now=None):
     )
 
 
+def series_box(report, *, size, now=None):
+    """Return up to size + 1 other live reports of *report*'s series, as dicts.
+
+    Each has url, title, label (type and number) and publish_at, in series
+    order; one more than shown tells whether to link to the rest. With a
+    shared cache they are remembered until content changes.
+    """
+    if report.series_id is None:
+        return []
+
+    def build():
+        others = other_series_reports(report, now=now)[: size + 1]
+        return [
+            {
+                "url": other.get_absolute_url(),
+                "title": other.title,
+                "label": other.type_label,
+                "publish_at": other.publish_at,
+            }
+            for other in others
+        ]
+
+    return remember(f"series-box:{report.pk}:{size}", build, now=now)
+
+
 def live_topics(*, now=None):
     """Return the topics of live publications as dicts: slug, name, count.
 
@@ -372,16 +413,9 @@ def listing_choices(*, now=None, without=()):
     """Return the filter choices of the listing, each with its live count.
 
     Plain data: {"types": [...], "topics": [...], "series": [...],
-    "authors": [...], "years": [...]}, one query per key not in *without*;
-    with a shared cache, none while content is unchanged (see remember()).
+    "authors": [...], "years": [...]}, one query per key not in *without*.
+    The listing remembers the options made from them (forms.filter_options).
     """
-    if shared_cache() is None:
-        return _listing_choices(now=now, without=without)
-    choices = remember("listing-choices", lambda: _listing_choices(now=now), now=now)
-    return {key: [] if key in without else rows for key, rows in choices.items()}
-
-
-def _listing_choices(*, now=None, without=()):
     builders = {
         "types": lambda: live_types(now=now),
         "topics": lambda: list(live_topics(now=now)),

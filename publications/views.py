@@ -1,7 +1,6 @@
 """The readers' pages: home, listings, publication pages, authors, series, topics."""
 
 from django.core.paginator import Paginator
-from django.forms import Select
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,7 +11,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from authors.models import Author
-from publications.forms import PublicationFilterForm
+from publications.cards import card_rows, publication_cards, related_publication_cards
+from publications.data_cache import remember, shared_cache
+from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.selectors import (
     count_publications,
@@ -22,13 +23,10 @@ from publications.selectors import (
     live_publications,
     live_series,
     live_topics,
-    other_series_reports,
-    related_publications,
+    series_box,
     series_reports,
     topic_for_slug,
-    with_card_relations,
 )
-from publications.widgets import FastSelect
 
 LIST_PAGE_SIZE = 20
 # Other reports of its series listed on a report page; the series page has all.
@@ -145,6 +143,18 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def filters(self):
         return {**self.submitted_filters.filters(), **self.fixed_filters()}
 
+    def filter_options(self):
+        """Return the filter form's options, remembered while content is unchanged."""
+        if shared_cache() is None:
+            # Built afresh for each page: leave out what this page never offers.
+            choices = listing_choices(now=self.now, without=self.excluded_choices)
+            return filter_options(choices)
+        return remember(
+            "filter-options",
+            lambda: filter_options(listing_choices(now=self.now)),
+            now=self.now,
+        )
+
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"
 
@@ -155,20 +165,16 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         )
         if not filters.get("query"):
             publications = publications.newest_first()
-        return with_card_relations(publications)
+        return card_rows(publications)
 
     def get_context_data(self, **kwargs):
         submitted = self.submitted_filters
         values = submitted.values()
         form = PublicationFilterForm(
             initial=values,
-            choices=listing_choices(now=self.now, without=self.excluded_choices),
+            options=self.filter_options(),
             exclude=self.excluded_filters,
         )
-        for field in form.fields.values():
-            # Every topic and author is an option: thousands on a large site.
-            if type(field.widget) is Select:
-                field.widget = FastSelect.replacing(field.widget)
         active_filters = [
             {
                 "label": form.fields[name].label,
@@ -177,13 +183,15 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             }
             for name, value in values.items()
         ]
-        return super().get_context_data(
+        context = super().get_context_data(
             form=form,
             filter_query=values,
             active_filters=active_filters,
             ignored_fields=submitted.ignored_fields(),
             **kwargs,
         )
+        context["cards"] = publication_cards(context["object_list"])
+        return context
 
 
 class TopicDetailView(PublicationListView):
@@ -259,19 +267,15 @@ class PublicationDetailView(PublicViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         publication = self.object
-        related = with_card_relations(related_publications(publication, now=self.now))
         context = {
             "publication": publication,
             "preview_state": None if self.state == "live" else self.state,
             "authorships": list(publication.authorships.select_related("author")),
             "topics": list(publication.tags.order_by("name")),
-            "related_items": list(related),
+            "related_items": related_publication_cards(publication, now=self.now),
         }
         if isinstance(publication, Report):
-            # One more than shown tells whether to link to the rest.
-            others = list(
-                other_series_reports(publication, now=self.now)[: SERIES_BOX_SIZE + 1]
-            )
+            others = series_box(publication, size=SERIES_BOX_SIZE, now=self.now)
             context.update(
                 summary_points=list(publication.summary_points.all()),
                 series_reports=others[:SERIES_BOX_SIZE],
@@ -328,6 +332,7 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.object_list_count = context["paginator"].count
+        context["cards"] = publication_cards(context["object_list"], heading_level=3)
         return context
 
 
@@ -347,7 +352,11 @@ class AuthorDetailView(_PaginatedOwnerView):
     section = "authors"
 
     def get_queryset(self):
-        return live_publications(now=self.now).filter(authorships__author=self.owner)
+        return card_rows(
+            Publication.objects.live(now=self.now)
+            .newest_first()
+            .filter(authorships__author=self.owner)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.owner, **kwargs)
@@ -368,7 +377,7 @@ class SeriesDetailView(_PaginatedOwnerView):
     section = "series"
 
     def get_queryset(self):
-        return with_card_relations(series_reports(self.owner, now=self.now))
+        return card_rows(series_reports(self.owner, now=self.now))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series=self.owner, **kwargs)

@@ -30,9 +30,9 @@ def clear_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True, scope="session")
-def rows_from_data_migrations(django_db_setup, django_db_blocker):
-    """Restore the default types and groups at the start of every run.
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Restore the default types and groups once the test database is ready.
 
     Transactional tests flush the tables when they end, which empties what
     migration 0002 created in a database that --reuse-db keeps for next time
@@ -51,3 +51,18 @@ def rows_from_data_migrations(django_db_setup, django_db_blocker):
             PublicationType.objects.get_or_create(
                 slug=slug, defaults={"name": name, "kind": kind, "position": position}
             )
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """Use a cache every process could share (files), not per-process memory."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    yield cache
+    cache.clear()

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -264,3 +265,12 @@ def make_named_user(*, first_name="Ann", last_name="Archer", role="Editors"):
     user.first_name, user.last_name = first_name, last_name
     user.save(update_fields=["first_name", "last_name"])
     return user
+
+
+def related_links(response):
+    """Return (href, title) of each related-item box on a publication page."""
+    return re.findall(
+        r'<article class="related-item">.*?<h3><a href="([^"]*)">([^<]*)</a>',
+        response.content.decode(),
+        re.S,
+    )

@@ -13,10 +13,7 @@ register = template.Library()
 @register.filter
 def type_label(publication):
     """Return e.g. "Special Report No. 277", or the type name alone."""
-    name = publication.publication_type.name
-    if publication.number is None:
-        return name
-    return f"{name} No. {publication.number}"
+    return publication.type_label
 
 
 @register.filter

@@ -21,19 +21,6 @@ from tests.factories import make_author, make_related, make_report, pin
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shared_cache(settings, tmp_path):
-    """Use a cache every process could share (files), not per-process memory."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-    yield cache
-    cache.clear()
-
-
 def ago(days):
     return timezone.now() - timedelta(days=days)
 
@@ -96,21 +83,26 @@ def test_related_items_with_only_common_tags_are_the_same(settings, tmp_path):
     assert titles(related_publications(source, limit=8)) == expected
 
 
-def test_listing_choices_are_remembered_until_content_changes(
-    shared_cache, django_capture_on_commit_callbacks
+def test_listing_filter_options_are_remembered_until_content_changes(
+    client, shared_cache, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         make_report(tags=["Water"], authors=[make_author(slug="ann")])
-    first = listing_choices()
+    with CaptureQueriesContext(connection) as first:
+        client.get("/publications/")
 
-    with CaptureQueriesContext(connection) as queries:
-        assert listing_choices() == first
-    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/publications/")
+    assert '<option value="water">Water (1)</option>' in response.content.decode()
+    # The five choice queries (types, topics, series, authors, years) are gone.
+    assert len(second) <= len(first) - 5
 
     with django_capture_on_commit_callbacks(execute=True):
         make_report(tags=["Water"])
 
-    assert listing_choices()["topics"][0]["count"] == 2
+    response = client.get("/publications/?topic=water")
+    content = response.content.decode()
+    assert '<option value="water" selected>Water (2)</option>' in content
 
 
 def test_listing_choices_leave_out_excluded_keys(shared_cache):

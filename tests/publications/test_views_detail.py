@@ -14,6 +14,7 @@ from tests.factories import (
     make_series,
     make_user,
     pin,
+    related_links,
 )
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +201,7 @@ class TestReportPage:
 
         response = client.get(report.get_absolute_url())
 
-        assert [item.title for item in response.context["related_items"]] == [
+        assert [title for _href, title in related_links(response)] == [
             "Pinned item",
             "Shares two",
         ]

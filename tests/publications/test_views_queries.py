@@ -13,6 +13,7 @@ from tests.factories import (
     make_report,
     make_series,
     pin,
+    related_links,
 )
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_report_page_with_ten_of_each_within_twelve_queries(
     with django_assert_max_num_queries(REPORT_PAGE_MAX):
         response = client.get("/publications/report/")
 
-    assert len(response.context["related_items"]) == 10
+    assert len(related_links(response)) == 10
     assert len(response.context["authorships"]) == 10
 
 

@@ -1,10 +1,11 @@
-"""FastSelect writes exactly what Django's Select template writes."""
+"""The pre-rendered select writes exactly what Django's Select template writes."""
 
 import pytest
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from publications.widgets import FastSelect
+from publications.forms import PublicationFilterForm, filter_options
+from publications.widgets import PrerenderedSelect, options_markup
 
 CHOICES = [
     ("", _("All types")),
@@ -20,31 +21,53 @@ def test_renders_the_same_html_as_select(value):
     select = forms.Select(attrs={"id": "id_type", "data-on": True}, choices=CHOICES)
 
     expected = select.render("type", value, attrs={"id": "id_type"})
-    rendered = FastSelect.replacing(select).render(
-        "type", value, attrs={"id": "id_type"}
+    prerendered = PrerenderedSelect(options_markup(CHOICES), attrs=select.attrs)
+    rendered = prerendered.render("type", value, attrs={"id": "id_type"})
+
+    assert rendered == expected
+
+
+CHOICE_DATA = {
+    "types": [{"slug": "analysis", "name": "Analysis", "kind": "related", "count": 3}],
+    "topics": [{"slug": "water", "name": "Water <&>", "count": 2}],
+    "series": [],
+    "authors": [{"slug": "ann", "name": "Ann", "count": 1}],
+    "years": [{"year": 2025, "count": 4}],
+}
+
+
+def test_filter_form_fields_render_as_django_selects_would():
+    form = PublicationFilterForm(
+        initial={"topic": "water", "year": 2025}, options=filter_options(CHOICE_DATA)
+    )
+    rendered = {name: str(form[name]) for name in form.fields if name != "q"}
+
+    expected_topics = forms.Select(
+        choices=[("", "All topics"), ("water", "Water <&> (2)")]
+    ).render("topic", "water", attrs={"id": "id_topic"})
+    assert rendered["topic"] == expected_topics
+    expected_types = forms.Select(
+        choices=[
+            ("", "All types"),
+            ("Analysis and commentary", [("analysis", "Analysis (3)")]),
+        ]
+    ).render("type", None, attrs={"id": "id_type"})
+    assert rendered["type"] == expected_types
+    assert '<option value="2025" selected>2025 (4)</option>' in rendered["year"]
+
+
+def test_an_unknown_current_value_stays_visible_as_the_choice():
+    form = PublicationFilterForm(
+        initial={"author": "nobody"}, options=filter_options(CHOICE_DATA)
     )
 
-    assert rendered == expected
+    assert '<option value="nobody" selected>nobody (0)</option>' in str(form["author"])
+    assert form.label_for("author", "nobody") == "nobody"
 
 
-def test_filter_form_fields_render_the_same():
-    from publications.forms import PublicationFilterForm
+def test_labels_of_chosen_values_are_the_plain_names():
+    form = PublicationFilterForm(options=filter_options(CHOICE_DATA))
 
-    choices = {
-        "types": [
-            {"slug": "analysis", "name": "Analysis", "kind": "related", "count": 3}
-        ],
-        "topics": [{"slug": "water", "name": "Water <&>", "count": 2}],
-        "series": [],
-        "authors": [{"slug": "ann", "name": "Ann", "count": 1}],
-        "years": [{"year": 2025, "count": 4}],
-    }
-    form = PublicationFilterForm(initial={"topic": "water"}, choices=choices)
-    expected = {name: str(form[name]) for name in form.fields}
-
-    for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget = FastSelect.replacing(field.widget)
-    rendered = {name: str(form[name]) for name in form.fields}
-
-    assert rendered == expected
+    assert form.label_for("topic", "water") == "Water <&>"
+    assert form.label_for("type", "analysis") == "Analysis"
+    assert form.label_for("year", 2025) == "2025"

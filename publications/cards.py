@@ -1,0 +1,125 @@
+"""Publication cards, rendered once per content version for every list.
+
+A card (type, title, date, authors, teaser, topics) is the same on every
+list that shows it and changes only when content does, so with a shared
+cache each is rendered once and kept under the content version (see
+data_cache.remember_each): a list page then reads its cards in one round
+trip instead of fetching authors and topics and rendering templates. A list
+card's teaser is left as a slot and filled per page, so that search results
+can show it with their matches marked.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from publications.data_cache import remember_each, shared_cache
+from publications.models import Publication
+from publications.selectors import (
+    related_publication_ids,
+    related_publications,
+    with_card_relations,
+)
+from publications.templatetags.folio import highlighted
+
+_TEASER_SLOT = "\ue000teaser\ue000"
+
+
+def card_rows(publications):
+    """Return *publications* as the rows publication_cards() needs.
+
+    With a shared cache only ids and teasers are read: the rest of a card is
+    remembered. Without one, cards are rendered from rows fetched with their
+    authors and topics.
+    """
+    if shared_cache() is None:
+        return with_card_relations(publications)
+    return publications.only("pk", "teaser")
+
+
+def publication_cards(rows, *, heading_level=2):
+    """Return the HTML of the list cards of *rows* (from card_rows()), in order.
+
+    A search result's row may carry teaser_highlighted (publications.search).
+    """
+    rows = list(rows)
+    fragments = _fragments(
+        [row.pk for row in rows],
+        name=f"card:{heading_level}",
+        template_name="includes/publication_card.html",
+        context={"heading_level": heading_level},
+        rows=rows,
+    )
+    cards = []
+    for row in rows:
+        if row.pk in fragments:
+            head, tail = fragments[row.pk]
+            teaser = conditional_escape(highlighted(row))
+            cards.append(mark_safe(f"{head}{teaser}{tail}"))
+    return cards
+
+
+def related_cards(ids, *, rows=()):
+    """Return the HTML of the related-item boxes of publications *ids*, in order.
+
+    *rows*, if given, are those publications with their card relations.
+    """
+    fragments = _fragments(
+        ids,
+        name="related",
+        template_name="includes/related_item.html",
+        context={},
+        rows=rows,
+        teaser_slot=False,
+    )
+    return [mark_safe(fragments[pk][0]) for pk in ids if pk in fragments]
+
+
+def related_publication_cards(publication, *, now=None):
+    """Return the related-item boxes of *publication* (see related_publications).
+
+    With a shared cache, both the ranking and the boxes are remembered.
+    """
+    if shared_cache() is None:
+        rows = list(with_card_relations(related_publications(publication, now=now)))
+        return related_cards([row.pk for row in rows], rows=rows)
+    return related_cards(related_publication_ids(publication, now=now))
+
+
+def _fragments(ids, *, name, template_name, context, rows, teaser_slot=True):
+    """Return {id: (HTML before the teaser, HTML after it)} of the given cards.
+
+    A publication deleted since its id was read has no card.
+    """
+    complete = {row.pk: row for row in rows if hasattr(row, "ordered_topics")}
+    keys = {f"{name}:{pk}": pk for pk in ids}
+
+    def build(missing_keys):
+        wanted = [keys[key] for key in missing_keys]
+        fetch = [pk for pk in wanted if pk not in complete]
+        found = dict(complete)
+        if fetch:
+            fetched = with_card_relations(Publication.objects.filter(pk__in=fetch))
+            found.update((row.pk, row) for row in fetched)
+        return {
+            f"{name}:{pk}": _render(template_name, found[pk], context, teaser_slot)
+            for pk in wanted
+            if pk in found
+        }
+
+    remembered = remember_each(list(keys), build)
+    return {keys[key]: parts for key, parts in remembered.items()}
+
+
+def _render(template_name, row, context, teaser_slot):
+    kept = row.teaser, getattr(row, "teaser_highlighted", None)
+    if teaser_slot:
+        row.teaser, row.teaser_highlighted = _TEASER_SLOT, None
+    try:
+        html = render_to_string(
+            template_name, {**context, "publication": row, "item": row}
+        )
+    finally:
+        row.teaser, row.teaser_highlighted = kept
+    head, _slot, tail = html.partition(_TEASER_SLOT)
+    return head, tail
