@@ -15,11 +15,7 @@ from django.utils.safestring import mark_safe
 
 from publications.data_cache import remember_each, shared_cache
 from publications.models import Publication
-from publications.selectors import (
-    related_publication_ids,
-    related_publications,
-    with_card_relations,
-)
+from publications.selectors import with_card_relations
 from publications.templatetags.folio import highlighted
 
 _TEASER_SLOT = "\ue000teaser\ue000"
@@ -73,17 +69,6 @@ def related_cards(ids, *, rows=()):
         teaser_slot=False,
     )
     return [mark_safe(fragments[pk][0]) for pk in ids if pk in fragments]
-
-
-def related_publication_cards(publication, *, now=None):
-    """Return the related-item boxes of *publication* (see related_publications).
-
-    With a shared cache, both the ranking and the boxes are remembered.
-    """
-    if shared_cache() is None:
-        rows = list(with_card_relations(related_publications(publication, now=now)))
-        return related_cards([row.pk for row in rows], rows=rows)
-    return related_cards(related_publication_ids(publication, now=now))
 
 
 def _fragments(ids, *, name, template_name, context, rows, teaser_slot=True):

@@ -63,6 +63,10 @@ def content_changed():
 
 
 def _bump_safely():
+    # Imported here: data_cache builds on this module.
+    from publications.data_cache import forget_version
+
+    forget_version()
     try:
         cache.delete(NEXT_CHANGE_KEY)
         _start_new_version()

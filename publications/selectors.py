@@ -22,12 +22,16 @@ from publications.models import (
 from publications.querysets import live_condition
 from publications.search import search_publications
 
+# Other reports of its series listed on a report page; the series page has all.
+SERIES_BOX_SIZE = 10
+
 
 def filter_publications(
     publications=None,
     *,
     type_slug=None,
     topic_slug=None,
+    topic_id=None,
     series_slug=None,
     author_slug=None,
     year=None,
@@ -37,21 +41,27 @@ def filter_publications(
 ):
     """Return *publications* narrowed by the listing's filters.
 
-    Every filter is optional and they combine. *since* and *until* are dates
-    (inclusive); *query* is a full-text search (see publications.search),
-    ordered by relevance on PostgreSQL. The caller
-    chooses the base set: ``Publication.objects.live()`` for the public site,
-    any state for staff exports.
+    Every filter is optional and they combine. *topic_id* stands for
+    *topic_slug* when the caller has the tag already; *since* and *until*
+    are dates (inclusive); *query* is a full-text search (see
+    publications.search), ordered by relevance on PostgreSQL. The caller
+    chooses the base set: ``Publication.objects.live()`` for the public
+    site, any state for staff exports.
     """
     if publications is None:
         publications = Publication.objects.live()
     if type_slug:
         publications = publications.filter(publication_type__slug=type_slug)
-    if topic_slug:
+    if topic_slug or topic_id:
         # The tag's id as a literal lets the planner see how common it is:
         # a popular topic's newest items are found walking the date index,
         # a rare one's from the tag index.
-        tag_ids = list(Tag.objects.filter(slug=topic_slug).values_list("pk", flat=True))
+        if topic_id:
+            tag_ids = [topic_id]
+        else:
+            tag_ids = list(
+                Tag.objects.filter(slug=topic_slug).values_list("pk", flat=True)
+            )
         publications = publications.filter(
             pk__in=TaggedPublication.objects.filter(tag_id__in=tag_ids).values(
                 "content_object_id"
@@ -125,10 +135,11 @@ def related_publications(publication, *, limit=None, now=None):
     return _related(publication, limit=limit, now=now, among=ids)
 
 
-def related_publication_ids(publication, *, limit=None, now=None):
+def related_publication_ids(publication, *, limit=None, now=None, remembered=True):
     """Return the ids of related_publications(), in order.
 
-    With a shared cache they are remembered until content changes or a
+    With a shared cache they are found by reading few tag rows (see
+    _related_ids) and, if *remembered*, kept until content changes or a
     scheduled item goes live or leaves (see remember()).
     """
     if limit is None:
@@ -138,6 +149,8 @@ def related_publication_ids(publication, *, limit=None, now=None):
     if shared_cache() is None:
         related = _related(publication, limit=limit, now=now)
         return list(related.values_list("pk", flat=True))
+    if not remembered:
+        return _related_ids(publication, limit=limit, now=now)
     return remember(
         f"related:{publication.pk}:{limit}",
         lambda: _related_ids(publication, limit=limit, now=now),
@@ -293,29 +306,54 @@ def other_series_reports(report, *, now=None):
     )
 
 
+def publication_relations(publication, *, now=None, remembered=True):
+    """Return, as a dict, what a publication page shows besides the item.
+
+    authorships (with their authors, in order), topics (by name),
+    summary_points (reports only), related_ids (see related_publication_ids)
+    and series_others (see series_box). With a shared cache and
+    *remembered*, all of it is one entry kept until content changes or a
+    scheduled item goes live or leaves; pass remembered=False for a preview.
+    """
+
+    def build():
+        relations = {
+            "authorships": list(publication.authorships.select_related("author")),
+            "topics": list(publication.tags.order_by("name")),
+            "summary_points": [],
+            "series_others": [],
+            "related_ids": related_publication_ids(
+                publication, now=now, remembered=False
+            ),
+        }
+        if isinstance(publication, Report):
+            relations["summary_points"] = list(publication.summary_points.all())
+            relations["series_others"] = series_box(
+                publication, size=SERIES_BOX_SIZE, now=now
+            )
+        return relations
+
+    if not remembered:
+        return build()
+    return remember(f"relations:{publication.pk}", build, now=now)
+
+
 def series_box(report, *, size, now=None):
     """Return up to size + 1 other live reports of *report*'s series, as dicts.
 
     Each has url, title, label (type and number) and publish_at, in series
-    order; one more than shown tells whether to link to the rest. With a
-    shared cache they are remembered until content changes.
+    order; one more than shown tells whether to link to the rest.
     """
-    if report.series_id is None:
-        return []
-
-    def build():
-        others = other_series_reports(report, now=now)[: size + 1]
-        return [
-            {
-                "url": other.get_absolute_url(),
-                "title": other.title,
-                "label": other.type_label,
-                "publish_at": other.publish_at,
-            }
-            for other in others
-        ]
-
-    return remember(f"series-box:{report.pk}:{size}", build, now=now)
+    others = other_series_reports(report, now=now)[: size + 1]
+    return [
+        {
+            "url": other.get_absolute_url(),
+            "title": other.title,
+            "label": other.type_label,
+            "publish_at": other.publish_at,
+        }
+        for other in others
+    ]
 
 
 def live_topics(*, now=None):

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from authors.models import Author
-from publications.cards import card_rows, publication_cards, related_publication_cards
+from publications.cards import card_rows, publication_cards, related_cards
 from publications.data_cache import remember, shared_cache
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.selectors import (
+    SERIES_BOX_SIZE,
     count_publications,
     filter_publications,
     listing_choices,
@@ -23,14 +24,12 @@ from publications.selectors import (
     live_publications,
     live_series,
     live_topics,
-    series_box,
+    publication_relations,
     series_reports,
     topic_for_slug,
 )
 
 LIST_PAGE_SIZE = 20
-# Other reports of its series listed on a report page; the series page has all.
-SERIES_BOX_SIZE = 10
 # From this offset on, a page's ids are found first, in the index alone, and
 # only its own rows are read: deep pages then cost little more than page 1.
 DEFERRED_JOIN_OFFSET = 1_000
@@ -209,7 +208,7 @@ class TopicDetailView(PublicationListView):
         return super().get(request, *args, **kwargs)
 
     def fixed_filters(self):
-        return {"topic_slug": self.topic.slug}
+        return {"topic_id": self.topic.pk}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -267,20 +266,20 @@ class PublicationDetailView(PublicViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         publication = self.object
+        relations = publication_relations(
+            publication, now=self.now, remembered=self.state == "live"
+        )
+        others = relations["series_others"]
         context = {
             "publication": publication,
             "preview_state": None if self.state == "live" else self.state,
-            "authorships": list(publication.authorships.select_related("author")),
-            "topics": list(publication.tags.order_by("name")),
-            "related_items": related_publication_cards(publication, now=self.now),
+            "authorships": relations["authorships"],
+            "topics": relations["topics"],
+            "summary_points": relations["summary_points"],
+            "related_items": related_cards(relations["related_ids"]),
+            "series_reports": others[:SERIES_BOX_SIZE],
+            "more_series_reports": len(others) > SERIES_BOX_SIZE,
         }
-        if isinstance(publication, Report):
-            others = series_box(publication, size=SERIES_BOX_SIZE, now=self.now)
-            context.update(
-                summary_points=list(publication.summary_points.all()),
-                series_reports=others[:SERIES_BOX_SIZE],
-                more_series_reports=len(others) > SERIES_BOX_SIZE,
-            )
         return super().get_context_data(**context, **kwargs)
 
 

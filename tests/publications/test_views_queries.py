@@ -113,3 +113,32 @@ def test_listing_with_twenty_rich_items_within_ten_queries(
         response = client.get("/publications/")
 
     assert len(response.context["object_list"]) == 20
+
+
+# With a shared cache, what every reader shares (cards, counts, filter
+# options, related items, the item's own relations) is read from the cache
+# once it is warm: only the item itself, the topic or owner and the page's
+# rows come from the database.
+WARM_PAGES = {
+    "report": ("/publications/report/", 1),
+    "listing": ("/publications/", 1),
+    "listing filtered": ("/publications/?topic=topic-0&type=analysis&q=a", 2),
+    "topic": ("/topics/topic-0/", 2),
+    "author": (None, 2),
+    "series": ("/series/series/", 2),
+}
+
+
+@pytest.mark.parametrize("page", WARM_PAGES)
+def test_pages_read_shared_parts_from_a_warm_cache(
+    client, settings, shared_cache, page
+):
+    url, budget = WARM_PAGES[page]
+    settings.FOLIO_RELATED_COUNT = 20
+    _report, author = build_site(10)
+    url = url or author.get_absolute_url()
+    cold = count_queries(client, url)
+
+    warm = count_queries(client, url)
+
+    assert warm <= budget < cold, f"{page}: {cold} then {warm} queries"
