@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.links import slug_url
 from core.richtext import RichTextField
 from core.uploads import CleanImageField, RandomUploadPath
 
@@ -46,7 +46,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("publications:author-detail", kwargs={"slug": self.slug})
+        return slug_url("publications:author-detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -3,13 +3,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.images import make_thumbnail
+from core.links import slug_url
 from core.pdf_text import extract_pdf_text
 from core.richtext import RichTextField
 from core.uploads import CleanImageField, PdfField, RandomUploadPath
@@ -62,7 +62,7 @@ class Series(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("publications:series-detail", kwargs={"slug": self.slug})
+        return slug_url("publications:series-detail", self.slug)
 
 
 class TaggedPublication(TaggedItemBase):
@@ -253,7 +253,7 @@ class Publication(models.Model):
         self._remember_files()
 
     def get_absolute_url(self):
-        return reverse("publications:publication-detail", kwargs={"slug": self.slug})
+        return slug_url("publications:publication-detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.links import fixed_url, slug_url
 from publications.models import Publication
 from publications.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
@@ -40,6 +41,18 @@ def public_url(publication):
 def topics(publication):
     """Return the tags of a card's publication, by name (prefetched)."""
     return [tagged.tag for tagged in publication.ordered_topics]
+
+
+@register.simple_tag(name="fixed_url")
+def fixed_url_tag(viewname):
+    """Return the address of a page without arguments, as {% url %} would."""
+    return fixed_url(viewname)
+
+
+@register.filter
+def topic_url(slug):
+    """Return the address of the topic page of tag *slug*."""
+    return slug_url("publications:topic-detail", slug)
 
 
 @register.filter

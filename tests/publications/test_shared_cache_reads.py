@@ -141,3 +141,33 @@ def test_counts_are_remembered_per_key(shared_cache):
     make_report()
     assert count_publications(live, key="all") == 1  # no commit, same version
     assert count_publications(live, key="other") == 2
+
+
+def test_a_request_reads_the_content_version_once_and_the_next_one_afresh(
+    shared_cache,
+):
+    from django.core.signals import request_finished, request_started
+
+    calls = []
+    request_started.send(sender=None)
+    try:
+        remember("sample", lambda: calls.append("built") or "first")
+        # Another server saves content: this page is still built from one
+        # version, so it does not mix old and new parts.
+        shared_cache.incr(page_cache.VERSION_KEY)
+        assert remember("sample", lambda: "second") == "first"
+    finally:
+        request_finished.send(sender=None)
+
+    request_started.send(sender=None)
+    try:
+        assert remember("sample", lambda: "second") == "second"
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_outside_requests_every_read_asks_for_the_version(shared_cache):
+    remember("sample", lambda: "first")
+    shared_cache.incr(page_cache.VERSION_KEY)
+
+    assert remember("sample", lambda: "second") == "second"
