@@ -38,7 +38,7 @@ def shared_cache():
     return None if isinstance(cache, LocMemCache) else cache
 
 
-def remember(name, build, *, now=None):
+def remember(name, build, *, now=None, in_process=False):
     """Return build(), kept in the shared cache until content changes.
 
     The entry holds the content version of publications.page_cache, which
@@ -46,6 +46,11 @@ def remember(name, build, *, now=None):
     goes live or leaves, after which it is built afresh. A *now* other than
     the present is never cached. Without a shared cache, or if it fails,
     build() runs every time.
+
+    *in_process* also keeps the entry in this process, for large entries
+    read on many pages (the listing's filter options): it is still checked
+    against the shared content version on every read, so it is as fresh as
+    the shared entry, but it is not fetched and unpickled each time.
     """
     cache = shared_cache()
     real_now = timezone.now()
@@ -54,20 +59,26 @@ def remember(name, build, *, now=None):
     ):
         return build()
     try:
+        if in_process:
+            kept = _in_process.get(name)
+            if kept and _is_current(kept, _content_version(cache)):
+                return kept[2]
         version, found = _read(cache, [name])
     except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
         logger.warning("Shared cache unavailable, reading afresh: %s", error)
         return build()
     if name in found:
-        return found[name]
-    value = build()
-    change = Publication.objects.next_state_change(now=now or real_now)
-    until = change.timestamp() if change else None
-    timeout = REMEMBER_SECONDS
-    if until is not None:
-        timeout = max(1, min(timeout, int(until - time.time()) + 1))
-    _write(cache, version, {name: value}, until=until, timeout=timeout)
-    return value
+        entry = found[name]
+    else:
+        change = Publication.objects.next_state_change(now=now or real_now)
+        entry = (version, change.timestamp() if change else None, build())
+        timeout = REMEMBER_SECONDS
+        if entry[1] is not None:
+            timeout = max(1, min(timeout, int(entry[1] - time.time()) + 1))
+        _write(cache, {name: entry}, timeout=timeout)
+    if in_process:
+        _in_process[name] = entry
+    return entry[2]
 
 
 def remember_each(names, build_missing, *, seconds=REMEMBER_SECONDS):
@@ -82,15 +93,17 @@ def remember_each(names, build_missing, *, seconds=REMEMBER_SECONDS):
     if cache is None or not names:
         return build_missing(list(names))
     try:
-        version, values = _read(cache, names)
+        version, found = _read(cache, names)
     except Exception as error:  # noqa: BLE001
         logger.warning("Shared cache unavailable, reading afresh: %s", error)
         return build_missing(list(names))
+    values = {name: entry[2] for name, entry in found.items()}
     missing = [name for name in names if name not in values]
     if missing:
         built = build_missing(missing)
         values.update(built)
-        _write(cache, version, built, until=None, timeout=seconds)
+        entries = {name: (version, None, value) for name, value in built.items()}
+        _write(cache, entries, timeout=seconds)
     return values
 
 
@@ -98,8 +111,31 @@ def _key(name):
     return f"folio:data:{name}"
 
 
+def _is_current(entry, version):
+    """Tell whether *entry*, (version made at, expiry or None, value), holds."""
+    made_at, until, _value = entry
+    return made_at == version and (until is None or time.time() < until)
+
+
+def _content_version(cache):
+    """Return the content version, read once per request."""
+    version = getattr(_request_memo, "version", None)
+    if version is None:
+        version = cache.get(page_cache.VERSION_KEY)
+        if version is None:
+            cache.add(page_cache.VERSION_KEY, int(time.time() * 1000), timeout=None)
+            version = cache.get(page_cache.VERSION_KEY)
+        _remember_for_request(version)
+    return version
+
+
+def _remember_for_request(version):
+    if getattr(_request_memo, "in_request", False):
+        _request_memo.version = version
+
+
 def _read(cache, names):
-    """Return (content version, {name: value} of the entries still current).
+    """Return (content version, {name: entry} of the entries still current).
 
     One round trip: the version is read with the entries, and remembered
     for the rest of the request.
@@ -110,33 +146,34 @@ def _read(cache, names):
         found = cache.get_many([page_cache.VERSION_KEY, *keys])
         version = found.get(page_cache.VERSION_KEY)
         if version is None:
-            cache.add(page_cache.VERSION_KEY, int(time.time() * 1000), timeout=None)
-            version = cache.get(page_cache.VERSION_KEY)
-        if getattr(_request_memo, "in_request", False):
-            _request_memo.version = version
+            version = _content_version(cache)
+        _remember_for_request(version)
     else:
         found = cache.get_many(keys)
-    now = time.time()
-    values = {}
+    entries = {}
     for name, key in zip(names, keys, strict=True):
         entry = found.get(key)
-        # (version made at, moment it expires or None, value)
-        if entry is None or entry[0] != version:
-            continue
-        _made_at, until, value = entry
-        if until is None or now < until:
-            values[name] = value
-    return version, values
+        if entry is not None and _is_current(entry, version):
+            entries[name] = entry
+    return version, entries
 
 
-def _write(cache, version, values, *, until, timeout):
+def _write(cache, entries, *, timeout):
     try:
         cache.set_many(
-            {_key(name): (version, until, value) for name, value in values.items()},
-            timeout=timeout,
+            {_key(name): entry for name, entry in entries.items()}, timeout=timeout
         )
     except Exception as error:  # noqa: BLE001
         logger.warning("Could not remember entries in the shared cache: %s", error)
+
+
+# Entries remembered with in_process=True, by name: (version, expiry, value).
+_in_process = {}
+
+
+def forget_in_process():
+    """Drop the entries this process keeps (for tests that swap caches)."""
+    _in_process.clear()
 
 
 # The content version read first in a request serves the rest of it: a page

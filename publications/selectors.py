@@ -3,9 +3,18 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, Mod, RowNumber
 from taggit.models import Tag
 
 from authors.models import Author
@@ -479,3 +488,37 @@ def count_publications(publications, *, key, now=None):
         return publications.count()
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return remember(f"count:{digest}", publications.count, now=now)
+
+
+# Deep pages start from every ANCHOR_STEP-th row of a newest-first list.
+ANCHOR_STEP = 1_000
+
+
+def page_anchors(publications, *, key, now=None):
+    """Return (publish_at, pk) of rows 0, ANCHOR_STEP, 2 x ANCHOR_STEP... or None.
+
+    *publications* are in newest-first order; *key* names the filters that
+    made them (as for count_publications). A deep page then starts at the
+    anchor before it and skips fewer than ANCHOR_STEP rows, instead of every
+    row before it. The anchors take one pass over the list's index, so they
+    are only worth it remembered: without a shared cache this returns None.
+    """
+    if shared_cache() is None:
+        return None
+
+    def build():
+        numbered = (
+            publications.order_by()
+            .annotate(
+                position=Window(
+                    RowNumber(), order_by=[F("publish_at").desc(), F("pk").desc()]
+                )
+            )
+            .annotate(offset=Mod(F("position") - 1, ANCHOR_STEP))
+            .filter(offset=0)
+            .order_by("position")
+        )
+        return list(numbered.values_list("publish_at", "pk"))
+
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return remember(f"anchors:{digest}", build, now=now)

@@ -1,6 +1,7 @@
 """The readers' pages: home, listings, publication pages, authors, series, topics."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,6 +17,7 @@ from publications.data_cache import remember, shared_cache
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.selectors import (
+    ANCHOR_STEP,
     SERIES_BOX_SIZE,
     count_publications,
     filter_publications,
@@ -24,6 +26,7 @@ from publications.selectors import (
     live_publications,
     live_series,
     live_topics,
+    page_anchors,
     publication_relations,
     series_reports,
     topic_for_slug,
@@ -55,13 +58,17 @@ class PublicationPaginator(Paginator):
     """A paginator whose count is remembered and whose deep pages stay cheap.
 
     *count_key* names the filters behind the list (see
-    selectors.count_publications).
+    selectors.count_publications). *newest_first* says the list is in
+    newest-first order, so that deep pages can start from remembered
+    anchors (see selectors.page_anchors) instead of counting past every
+    earlier row.
     """
 
-    def __init__(self, object_list, per_page, *, count_key, now, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(self, object_list, per_page, *, count_key, now, newest_first, **kw):
+        super().__init__(object_list, per_page, **kw)
         self.count_key = count_key
         self.now = now
+        self.newest_first = newest_first
 
     @cached_property
     def count(self):
@@ -73,9 +80,26 @@ class PublicationPaginator(Paginator):
         if bottom < DEFERRED_JOIN_OFFSET:
             return super().page(number)
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self._ids(bottom, top)
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def _ids(self, bottom, top):
+        """Return the ids of rows bottom to top, read from the index alone."""
+        publications = self.object_list
+        anchors = None
+        if self.newest_first:
+            anchors = page_anchors(publications, key=self.count_key, now=self.now)
+        if anchors and bottom // ANCHOR_STEP < len(anchors):
+            publish_at, pk = anchors[bottom // ANCHOR_STEP]
+            # The first condition bounds the index scan; the second settles ties.
+            publications = publications.filter(
+                Q(publish_at__lte=publish_at),
+                Q(publish_at__lt=publish_at) | Q(pk__lte=pk),
+            )
+            skipped = bottom // ANCHOR_STEP * ANCHOR_STEP
+            bottom, top = bottom - skipped, top - skipped
+        return list(publications.values_list("pk", flat=True)[bottom:top])
 
 
 class PublicViewMixin:
@@ -100,9 +124,17 @@ class _PublicationPagesMixin:
     def count_key(self):
         raise NotImplementedError
 
+    def is_newest_first(self):
+        return True
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
-            queryset, per_page, count_key=self.count_key(), now=self.now, **kwargs
+            queryset,
+            per_page,
+            count_key=self.count_key(),
+            now=self.now,
+            newest_first=self.is_newest_first(),
+            **kwargs,
         )
 
 
@@ -152,10 +184,15 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             "filter-options",
             lambda: filter_options(listing_choices(now=self.now)),
             now=self.now,
+            in_process=True,
         )
 
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"
+
+    def is_newest_first(self):
+        # Search results are in order of relevance.
+        return not self.filters().get("query")
 
     def get_queryset(self):
         filters = self.filters()
@@ -377,6 +414,9 @@ class SeriesDetailView(_PaginatedOwnerView):
 
     def get_queryset(self):
         return card_rows(series_reports(self.owner, now=self.now))
+
+    def is_newest_first(self):
+        return False
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series=self.owner, **kwargs)

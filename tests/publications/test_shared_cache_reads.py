@@ -171,3 +171,19 @@ def test_outside_requests_every_read_asks_for_the_version(shared_cache):
     shared_cache.incr(page_cache.VERSION_KEY)
 
     assert remember("sample", lambda: "second") == "second"
+
+
+def test_filter_options_kept_in_a_process_follow_a_change_made_elsewhere(
+    client, shared_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(tags=["Water"])
+    client.get("/publications/")
+    # Saved through another app server: its signal moves the shared version.
+    make_report(tags=["Oil"])
+
+    assert '<option value="oil">' not in client.get("/publications/").content.decode()
+    shared_cache.incr(page_cache.VERSION_KEY)
+    content = client.get("/publications/").content.decode()
+
+    assert '<option value="oil">Oil (1)</option>' in content
