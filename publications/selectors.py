@@ -522,3 +522,26 @@ def page_anchors(publications, *, key, now=None):
 
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return remember(f"anchors:{digest}", build, now=now)
+
+
+# How many of a search's best results have their order remembered: 50 pages.
+RANKED_IDS_KEPT = 1_000
+
+
+def ranked_ids(publications, *, key, now=None):
+    """Return the ids of the first RANKED_IDS_KEPT *publications*, or None.
+
+    For lists in an order the database computes per row, such as search
+    relevance: ranking every match is most of a search's cost, and the
+    order only changes with content. *key* names the filters that made the
+    list (as for count_publications). Without a shared cache this returns
+    None, and pages are read as usual.
+    """
+    if shared_cache() is None:
+        return None
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return remember(
+        f"ranked:{digest}",
+        lambda: list(publications.values_list("pk", flat=True)[:RANKED_IDS_KEPT]),
+        now=now,
+    )

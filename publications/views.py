@@ -18,6 +18,7 @@ from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.selectors import (
     ANCHOR_STEP,
+    RANKED_IDS_KEPT,
     SERIES_BOX_SIZE,
     count_publications,
     filter_publications,
@@ -28,6 +29,7 @@ from publications.selectors import (
     live_topics,
     page_anchors,
     publication_relations,
+    ranked_ids,
     series_reports,
     topic_for_slug,
 )
@@ -58,17 +60,21 @@ class PublicationPaginator(Paginator):
     """A paginator whose count is remembered and whose deep pages stay cheap.
 
     *count_key* names the filters behind the list (see
-    selectors.count_publications). *newest_first* says the list is in
-    newest-first order, so that deep pages can start from remembered
-    anchors (see selectors.page_anchors) instead of counting past every
-    earlier row.
+    selectors.count_publications). *ordering* says how the list is ordered:
+    NEWEST_FIRST lets deep pages start from remembered anchors (see
+    selectors.page_anchors) instead of counting past every earlier row;
+    RANKED pages read a remembered ranking (see selectors.ranked_ids).
     """
 
-    def __init__(self, object_list, per_page, *, count_key, now, newest_first, **kw):
-        super().__init__(object_list, per_page, **kw)
+    NEWEST_FIRST = "newest first"
+    RANKED = "ranked"
+    OTHER = "other"
+
+    def __init__(self, object_list, per_page, *, count_key, now, ordering, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         self.now = now
-        self.newest_first = newest_first
+        self.ordering = ordering
 
     @cached_property
     def count(self):
@@ -77,10 +83,16 @@ class PublicationPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < DEFERRED_JOIN_OFFSET:
-            return super().page(number)
         top = min(bottom + self.per_page, self.count)
-        ids = self._ids(bottom, top)
+        ranked = None
+        if self.ordering == self.RANKED and top <= RANKED_IDS_KEPT:
+            ranked = ranked_ids(self.object_list, key=self.count_key, now=self.now)
+        if ranked is not None:
+            ids = ranked[bottom:top]
+        elif bottom < DEFERRED_JOIN_OFFSET:
+            return super().page(number)
+        else:
+            ids = self._ids(bottom, top)
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
@@ -88,7 +100,7 @@ class PublicationPaginator(Paginator):
         """Return the ids of rows bottom to top, read from the index alone."""
         publications = self.object_list
         anchors = None
-        if self.newest_first:
+        if self.ordering == self.NEWEST_FIRST:
             anchors = page_anchors(publications, key=self.count_key, now=self.now)
         if anchors and bottom // ANCHOR_STEP < len(anchors):
             publish_at, pk = anchors[bottom // ANCHOR_STEP]
@@ -124,8 +136,8 @@ class _PublicationPagesMixin:
     def count_key(self):
         raise NotImplementedError
 
-    def is_newest_first(self):
-        return True
+    def list_ordering(self):
+        return PublicationPaginator.NEWEST_FIRST
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
@@ -133,7 +145,7 @@ class _PublicationPagesMixin:
             per_page,
             count_key=self.count_key(),
             now=self.now,
-            newest_first=self.is_newest_first(),
+            ordering=self.list_ordering(),
             **kwargs,
         )
 
@@ -190,9 +202,10 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"
 
-    def is_newest_first(self):
-        # Search results are in order of relevance.
-        return not self.filters().get("query")
+    def list_ordering(self):
+        if self.filters().get("query"):
+            return PublicationPaginator.RANKED
+        return PublicationPaginator.NEWEST_FIRST
 
     def get_queryset(self):
         filters = self.filters()
@@ -204,6 +217,9 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         return card_rows(publications)
 
     def get_context_data(self, **kwargs):
+        # The page first: its count is the request's first shared-cache
+        # read, which also brings the content version the rest relies on.
+        context = super().get_context_data(**kwargs)
         submitted = self.submitted_filters
         values = submitted.values()
         form = PublicationFilterForm(
@@ -211,20 +227,18 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             options=self.filter_options(),
             exclude=self.excluded_filters,
         )
-        active_filters = [
-            {
-                "label": form.fields[name].label,
-                "value": form.label_for(name, value),
-                "remove_query": {**values, name: None},
-            }
-            for name, value in values.items()
-        ]
-        context = super().get_context_data(
+        context.update(
             form=form,
             filter_query=values,
-            active_filters=active_filters,
+            active_filters=[
+                {
+                    "label": form.fields[name].label,
+                    "value": form.label_for(name, value),
+                    "remove_query": {**values, name: None},
+                }
+                for name, value in values.items()
+            ],
             ignored_fields=submitted.ignored_fields(),
-            **kwargs,
         )
         context["cards"] = publication_cards(context["object_list"])
         return context
@@ -415,8 +429,8 @@ class SeriesDetailView(_PaginatedOwnerView):
     def get_queryset(self):
         return card_rows(series_reports(self.owner, now=self.now))
 
-    def is_newest_first(self):
-        return False
+    def list_ordering(self):
+        return PublicationPaginator.OTHER
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series=self.owner, **kwargs)

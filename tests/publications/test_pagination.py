@@ -47,7 +47,8 @@ def slugs_on(client, url):
 def every_page(client, url):
     pages = []
     for number in range(1, 4):
-        pages.extend(slugs_on(client, f"{url}?page={number}"))
+        separator = "" if url.endswith("&") else "?"
+        pages.extend(slugs_on(client, f"{url}{separator}page={number}"))
     return pages
 
 
@@ -68,3 +69,34 @@ def test_deep_pages_without_a_shared_cache_count_past_earlier_rows(client, small
     expected = build_list()
 
     assert every_page(client, "/publications/") == expected
+
+
+def build_matches():
+    now = timezone.now().replace(microsecond=0)
+    for n in range(45):
+        words = "water " * (n % 5 + 1)
+        make_report(
+            slug=f"match-{n}",
+            title=f"Match {n}",
+            teaser=f"{words}and rivers.",
+            publish_at=now - timedelta(hours=n // 3),
+        )
+    make_report(slug="unrelated", teaser="Oil.")
+
+
+def test_search_pages_from_a_remembered_ranking_match_the_database(
+    client, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(views, "RANKED_IDS_KEPT", 30)
+    build_matches()
+    expected = every_page(client, "/publications/?q=water&")
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    assert len(expected) == 45
+    assert every_page(client, "/publications/?q=water&") == expected
+    assert every_page(client, "/publications/?q=water&") == expected
