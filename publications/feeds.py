@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from core.links import absolute_url
+from publications.data_cache import remember_each, shared_cache
 from publications.models import Publication, Series
 from publications.selectors import filter_publications, with_card_relations
 
@@ -16,13 +17,67 @@ FEED_LENGTH = 50
 
 
 def feed_items(**filters):
-    """Return the latest live publications for a feed, relations prefetched."""
-    publications = filter_publications(Publication.objects.live(), **filters)
+    """Return the latest live publications for a feed, as entry dicts.
+
+    An entry (title, link, teaser, dates, authors, topics, PDF) depends on
+    content alone, so with a shared cache each is remembered until content
+    changes, and a feed reads only its items' ids from the database.
+    """
+    publications = filter_publications(Publication.objects.live(), **filters).order_by(
+        "-publish_at", "-id"
+    )
+    if shared_cache() is None:
+        return [_entry(row) for row in _entry_rows(publications)[:FEED_LENGTH]]
+    ids = list(publications.values_list("pk", flat=True)[:FEED_LENGTH])
+
+    def build(names):
+        wanted = [int(name.rpartition(":")[2]) for name in names]
+        rows = _entry_rows(Publication.objects.filter(pk__in=wanted))
+        return {f"feed-entry:{row.pk}": _entry(row) for row in rows}
+
+    entries = remember_each([f"feed-entry:{pk}" for pk in ids], build)
+    return [entries[f"feed-entry:{pk}"] for pk in ids if f"feed-entry:{pk}" in entries]
+
+
+def _entry_rows(publications):
+    # A feed shows a report's PDF, never its text.
     return (
         with_card_relations(publications)
         .select_related("report")
-        .order_by("-publish_at", "-id")[:FEED_LENGTH]
+        .defer("report__pdf_text", "report__about", "report__body")
     )
+
+
+def _entry(item):
+    """Return what a feed says of *item*, as plain data."""
+    related = _related_or_none(item)
+    if related is not None and related.external_url:
+        link = related.external_url
+    else:
+        link = item.get_absolute_url()
+    return {
+        "title": item.title,
+        "teaser": item.teaser,
+        "link": link,
+        "publish_at": item.publish_at,
+        "updated_at": item.updated_at,
+        "authors": [authorship.author.name for authorship in item.ordered_authorships],
+        "topics": [tagged.tag.name for tagged in item.ordered_topics],
+        "pdf": _pdf_enclosure(item),
+    }
+
+
+def _pdf_enclosure(item):
+    """Return (absolute URL, size in bytes) of a report's PDF, or None."""
+    report = _report_or_none(item)
+    if report is None or not report.pdf:
+        return None
+    try:
+        length = report.pdf.size
+    except OSError:
+        return None
+    path = reverse("publications:report-pdf", kwargs={"slug": item.slug})
+    return absolute_url(path), length
 
 
 class LatestPublicationsFeed(Feed):
@@ -43,44 +98,33 @@ class LatestPublicationsFeed(Feed):
         return feed_items()
 
     def item_title(self, item):
-        return item.title
+        return item["title"]
 
     def item_description(self, item):
-        return item.teaser
+        return item["teaser"]
 
     def item_link(self, item):
-        related = _related_or_none(item)
-        if related is not None and related.external_url:
-            return related.external_url
-        return item.get_absolute_url()
+        return item["link"]
 
     def item_guid(self, item):
-        return self.item_link(item)
+        return item["link"]
 
     def item_pubdate(self, item):
-        return item.publish_at
+        return item["publish_at"]
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item["updated_at"]
 
     def item_author_name(self, item):
-        names = [authorship.author.name for authorship in item.ordered_authorships]
-        return ", ".join(names) or None
+        return ", ".join(item["authors"]) or None
 
     def item_categories(self, item):
-        return [tagged.tag.name for tagged in item.ordered_topics]
+        return item["topics"]
 
     def item_enclosures(self, item):
-        report = _report_or_none(item)
-        if report is None or not report.pdf:
+        if item["pdf"] is None:
             return []
-        try:
-            length = report.pdf.size
-        except OSError:
-            return []
-        url = absolute_url(
-            reverse("publications:report-pdf", kwargs={"slug": item.slug})
-        )
+        url, length = item["pdf"]
         return [Enclosure(url, str(length), "application/pdf")]
 
 

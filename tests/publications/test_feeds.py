@@ -123,3 +123,64 @@ def test_feed_query_count_does_not_grow_with_items(
     with django_assert_max_num_queries(4):
         response = client.get(reverse("publications:feed-latest"))
     assert len(rss_items(response)) == 2 * count
+
+
+FEEDS = [
+    "/feeds/publications/",
+    "/feeds/publications/atom/",
+    "/feeds/topics/water/",
+    "/feeds/authors/amara/",
+]
+
+
+def build_feed_site():
+    amara = make_author(name="Amara Okafor", slug="amara")
+    make_report(
+        title="Water & Peace", authors=[amara], tags=["Water"], pdf=True, number=4
+    )
+    make_related(title="Talks", authors=[amara], tags=["Water"])
+    make_related(
+        title="Elsewhere", tags=["Water"], external_url="https://example.org/a"
+    )
+    return amara
+
+
+def test_feeds_from_remembered_entries_are_the_feeds_built_afresh(
+    client, settings, tmp_path
+):
+    build_feed_site()
+    fresh = {url: client.get(url).content for url in FEEDS}
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    built = {url: client.get(url).content for url in FEEDS}
+    remembered = {url: client.get(url).content for url in FEEDS}
+
+    assert built == fresh
+    assert remembered == fresh
+
+
+def test_a_warm_feed_reads_only_its_item_ids(
+    client, shared_cache, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    amara = build_feed_site()
+    client.get("/feeds/publications/")
+
+    with django_assert_num_queries(1):
+        client.get("/feeds/publications/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        amara.name = "Amara Renamed"
+        amara.save()
+    items = rss_items(client.get("/feeds/publications/"))
+    creators = {
+        item.findtext("title"): item.findtext(
+            "{http://purl.org/dc/elements/1.1/}creator"
+        )
+        for item in items
+    }
+    assert creators["Water & Peace"] == "Amara Renamed"
