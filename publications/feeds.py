@@ -85,6 +85,13 @@ class LatestPublicationsFeed(Feed):
 
     description_template = None
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed is written in thousands of small pieces; sent as one body,
+        # the server makes one write instead of one per piece.
+        response.content = response.content
+        return response
+
     def title(self, obj=None):
         return f"{settings.FOLIO_SITE_NAME}: latest publications"
 
