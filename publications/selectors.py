@@ -15,6 +15,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear, Mod, RowNumber
+from django.utils import timezone
+from django.utils.formats import date_format
 from taggit.models import Tag
 
 from authors.models import Author
@@ -350,7 +352,7 @@ def publication_relations(publication, *, now=None, remembered=True):
 def series_box(report, *, size, now=None):
     """Return up to size + 1 other live reports of *report*'s series, as dicts.
 
-    Each has url, title, label (type and number) and publish_at, in series
+    Each has url, title and meta (type, number, month and year), in series
     order; one more than shown tells whether to link to the rest.
     """
     others = other_series_reports(report, now=now)[: size + 1]
@@ -358,8 +360,8 @@ def series_box(report, *, size, now=None):
         {
             "url": other.get_absolute_url(),
             "title": other.title,
-            "label": other.type_label,
-            "publish_at": other.publish_at,
+            "meta": f"{other.type_label}, "
+            + date_format(timezone.localtime(other.publish_at), "F Y"),
         }
         for other in others
     ]

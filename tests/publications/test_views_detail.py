@@ -1,7 +1,7 @@
 """/publications/<slug>/ for reports and related publications, previews, PDFs."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -119,7 +119,10 @@ class TestReportPage:
             title="Part two", about="<p>Written in 2024.</p>", series=series,
             series_position=2,
         )  # fmt: skip
-        make_report(title="Part one", series=series, series_position=1)
+        make_report(
+            title="Part one", series=series, series_position=1, number=7,
+            publish_at=datetime(2024, 3, 5, 12, tzinfo=UTC),
+        )  # fmt: skip
         make_report(title="Part three", series=series, series_position=3)
         make_report(title="Part four draft", series=series, published=False)
 
@@ -129,6 +132,7 @@ class TestReportPage:
         assert "<p>Written in 2024.</p>" in section
         assert 'href="/series/energy-futures/">Energy Futures</a>' in section
         assert position(section, "Part one") < position(section, "Part three")
+        assert "Special Report No. 7, March 2024" in section
         assert "Part four draft" not in content
         assert section.count(">Part two<") == 0
 
