@@ -31,6 +31,7 @@ from bench import data, load, pages, plans, summary  # noqa: E402
 
 UNCACHED_PORT = 8101
 CACHED_PORT = 8102
+BARE_PORT = 8103
 
 
 def django_env(args):
@@ -73,7 +74,10 @@ def describe_database():
 
 
 def run_load(args, urls, minimal_path):
-    """Serve the site with the page cache off and on; return the wrk figures."""
+    """Serve the site with the page cache off and on; return the wrk figures.
+
+    Returns (one-connection figures, rounds, figures without a shared cache).
+    """
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
@@ -107,13 +111,8 @@ def run_load(args, urls, minimal_path):
         headers, _body = load.check(loaded["report (cached)"])
         if headers.get("X-Cache") != "hit":
             raise RuntimeError("The cached report page is not served from the cache.")
-        single = {}
         print(f"\nOne connection, {args.single_seconds} s a page, page cache off:")
-        for name, path in urls.items():
-            single[name] = load.wrk(
-                uncached.base_url + path, connections=1, seconds=args.single_seconds
-            )
-            print(f"  {name:<28} p50 {single[name]['p50_ms']:>7.1f} ms", flush=True)
+        single = time_one_connection(uncached, urls, args)
         rounds = []
         for number in range(1, args.rounds + 1):
             print(f"\nRound {number} of {args.rounds}, {args.connections} connections:")
@@ -128,7 +127,47 @@ def run_load(args, urls, minimal_path):
                     flush=True,
                 )
             rounds.append(figures)
-    return single, rounds
+    bare = run_bare(args, base, urls, minimal_path)
+    return single, rounds, bare
+
+
+def time_one_connection(server, urls, args):
+    single = {}
+    for name, path in urls.items():
+        single[name] = load.wrk(
+            server.base_url + path, connections=1, seconds=args.single_seconds
+        )
+        print(f"  {name:<28} p50 {single[name]['p50_ms']:>7.1f} ms", flush=True)
+    return single
+
+
+def run_bare(args, base, urls, minimal_path):
+    """Return figures with no shared cache: every page built from the database.
+
+    Not a target: it shows what the remembered parts (cards, counts, filter
+    options, related items, rankings) save, and what a page costs the first
+    time after content changes.
+    """
+    server = load.Server(
+        port=BARE_PORT,
+        workers=args.workers,
+        env=base,
+        log_path=RESULTS / "gunicorn-bare.log",
+    )
+    with server:
+        print(f"\nNo shared cache, one connection, {args.single_seconds} s a page:")
+        single = time_one_connection(server, urls, args)
+        print(f"\nNo shared cache, one round, {args.connections} connections:")
+        loaded = {}
+        for name in ("minimal view", *pages.LOADED_PAGES):
+            path = minimal_path if name == "minimal view" else urls[name]
+            loaded[name] = load.wrk(
+                server.base_url + path,
+                connections=args.connections,
+                seconds=args.seconds,
+            )
+            print(f"  {name:<28} {loaded[name]['rps']:>8.1f} requests/s", flush=True)
+    return {"single": single, "loaded": loaded}
 
 
 def medians(rounds):
@@ -209,11 +248,12 @@ def main():
 
         report_size = len(Client().get(urls["report"]).content)
         minimal_path = f"/bench/minimal/{report_size}/"
-        single, rounds = run_load(args, urls, minimal_path)
+        single, rounds, bare = run_load(args, urls, minimal_path)
         table = medians(rounds)
-        results.update(single=single, rounds=rounds, medians=table)
+        results.update(single=single, rounds=rounds, medians=table, bare=bare)
         results["targets"] = summary.check(table, single)
         summary.print_table(table, single, results["targets"])
+        summary.print_bare(bare)
     output = RESULTS / "site.json"
     output.write_text(json.dumps(results, indent=2, default=str))
     minutes = (time.monotonic() - started) / 60

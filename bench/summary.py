@@ -102,3 +102,16 @@ def print_table(table, single, checks):
     print("\nTargets:")
     for target, figure, met in checks:
         print(f"  {'met ' if met else 'MISS'} {target}: {figure}")
+
+
+def print_bare(bare):
+    """Print the figures without a shared cache (no target applies)."""
+    loaded, single = bare["loaded"], bare["single"]
+    minimal = loaded["minimal view"]["rps"]
+    print("\nWithout a shared cache (every page built from the database):")
+    print(f"{'page':<22} {'req/s':>8} {'ratio':>6} {'1-conn p50':>10} {'p99':>7}")
+    print(f"{'minimal view':<22} {minimal:>8.1f} {1:>6.3f}")
+    for name, one in single.items():
+        row = loaded.get(name)
+        rate = f"{row['rps']:>8.1f} {row['rps'] / minimal:>6.3f}" if row else " " * 15
+        print(f"{name:<22} {rate} {one['p50_ms']:>10.1f} {one['p99_ms']:>7.1f}")
