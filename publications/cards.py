@@ -55,17 +55,14 @@ def publication_cards(rows, *, heading_level=2):
     return cards
 
 
-def related_cards(ids, *, rows=()):
-    """Return the HTML of the related-item boxes of publications *ids*, in order.
-
-    *rows*, if given, are those publications with their card relations.
-    """
+def related_cards(ids):
+    """Return the HTML of the related-item boxes of publications *ids*, in order."""
     fragments = _fragments(
         ids,
-        name="related",
+        name="related-box",
         template_name="includes/related_item.html",
         context={},
-        rows=rows,
+        rows=(),
         teaser_slot=False,
     )
     return [mark_safe(fragments[pk][0]) for pk in ids if pk in fragments]
