@@ -1,5 +1,6 @@
 import importlib
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -57,16 +58,41 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
 
 
-@pytest.fixture
-def shared_cache(settings, tmp_path):
-    """Use a cache every process could share (files), not per-process memory."""
-    from django.core.cache import cache
+def _redis_is_up():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
-    settings.CACHES = {
+
+def shared_cache_settings(tmp_path):
+    """Return CACHES for a cache every process shares: Redis, as in production.
+
+    Redis database 8 is flushed by the tests that use it. Without a Redis
+    server (CI starts one), a file cache stands in: it is shared too.
+    """
+    if _redis_is_up():
+        return {
+            "default": {
+                "BACKEND": "core.cache.FolioRedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/8",
+            }
+        }
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path / "cache"),
         }
     }
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """Use the cache the app servers would share, not per-process memory."""
+    from django.core.cache import cache
+
+    settings.CACHES = shared_cache_settings(tmp_path)
+    cache.clear()
     yield cache
     cache.clear()

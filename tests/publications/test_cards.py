@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from publications.cards import publication_cards
 from publications.models import Publication
+from tests.conftest import shared_cache_settings
 from tests.factories import (
     make_author,
     make_related,
@@ -60,12 +62,8 @@ def test_remembered_cards_are_the_cards_rendered_afresh(client, settings, tmp_pa
     urls = [*URLS, report.get_absolute_url()]
     fresh = {url: page(client, url) for url in urls}
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    settings.CACHES = shared_cache_settings(tmp_path)
+    cache.clear()
     built = {url: page(client, url) for url in urls}
     remembered = {url: page(client, url) for url in urls}
 

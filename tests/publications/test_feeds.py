@@ -4,9 +4,11 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import shared_cache_settings
 from tests.factories import make_author, make_related, make_report, make_series
 
 pytestmark = pytest.mark.django_db
@@ -151,12 +153,8 @@ def test_feeds_from_remembered_entries_are_the_feeds_built_afresh(
     build_feed_site()
     fresh = {url: client.get(url).content for url in FEEDS}
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    settings.CACHES = shared_cache_settings(tmp_path)
+    cache.clear()
     built = {url: client.get(url).content for url in FEEDS}
     remembered = {url: client.get(url).content for url in FEEDS}
 

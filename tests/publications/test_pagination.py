@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from publications import selectors, views
+from tests.conftest import shared_cache_settings
 from tests.factories import make_author, make_related, make_report
 
 pytestmark = pytest.mark.django_db
@@ -91,12 +93,8 @@ def test_search_pages_from_a_remembered_ranking_match_the_database(
     build_matches()
     expected = every_page(client, "/publications/?q=water&")
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    settings.CACHES = shared_cache_settings(tmp_path)
+    cache.clear()
     assert len(expected) == 45
     assert every_page(client, "/publications/?q=water&") == expected
     assert every_page(client, "/publications/?q=water&") == expected

@@ -16,6 +16,7 @@ from publications.selectors import (
     listing_choices,
     related_publications,
 )
+from tests.conftest import shared_cache_settings
 from tests.factories import make_author, make_related, make_report, pin
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +54,8 @@ def test_related_items_are_the_same_with_a_shared_cache(settings, tmp_path, limi
     source = build_related_site()
     expected = titles(related_publications(source, limit=limit))
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    settings.CACHES = shared_cache_settings(tmp_path)
+    cache.clear()
     first = titles(related_publications(source, limit=limit))
     with CaptureQueriesContext(connection) as queries:
         again = titles(related_publications(source, limit=limit))
