@@ -1,7 +1,5 @@
 """The readers' pages: home, listings, publication pages, authors, series, topics."""
 
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,28 +14,21 @@ from publications.cards import card_rows, publication_cards, related_cards
 from publications.data_cache import remember, shared_cache
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
+from publications.paging import PublicationPaginator
 from publications.selectors import (
-    ANCHOR_STEP,
-    RANKED_IDS_KEPT,
     SERIES_BOX_SIZE,
-    count_publications,
     filter_publications,
     listing_choices,
     live_authors,
     live_publications,
     live_series,
     live_topics,
-    page_anchors,
     publication_relations,
-    ranked_ids,
     series_reports,
     topic_for_slug,
 )
 
 LIST_PAGE_SIZE = 20
-# From this offset on, a page's ids are found first, in the index alone, and
-# only its own rows are read: deep pages then cost little more than page 1.
-DEFERRED_JOIN_OFFSET = 1_000
 
 
 def can_preview(user):
@@ -54,64 +45,6 @@ def _mark_private(response):
     patch_cache_control(response, private=True, no_cache=True, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-class PublicationPaginator(Paginator):
-    """A paginator whose count is remembered and whose deep pages stay cheap.
-
-    *count_key* names the filters behind the list (see
-    selectors.count_publications). *ordering* says how the list is ordered:
-    NEWEST_FIRST lets deep pages start from remembered anchors (see
-    selectors.page_anchors) instead of counting past every earlier row;
-    RANKED pages read a remembered ranking (see selectors.ranked_ids).
-    """
-
-    NEWEST_FIRST = "newest first"
-    RANKED = "ranked"
-    OTHER = "other"
-
-    def __init__(self, object_list, per_page, *, count_key, now, ordering, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
-        self.now = now
-        self.ordering = ordering
-
-    @cached_property
-    def count(self):
-        return count_publications(self.object_list, key=self.count_key, now=self.now)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        ranked = None
-        if self.ordering == self.RANKED and top <= RANKED_IDS_KEPT:
-            ranked = ranked_ids(self.object_list, key=self.count_key, now=self.now)
-        if ranked is not None:
-            ids = ranked[bottom:top]
-        elif bottom < DEFERRED_JOIN_OFFSET:
-            return super().page(number)
-        else:
-            ids = self._ids(bottom, top)
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
-
-    def _ids(self, bottom, top):
-        """Return the ids of rows bottom to top, read from the index alone."""
-        publications = self.object_list
-        anchors = None
-        if self.ordering == self.NEWEST_FIRST:
-            anchors = page_anchors(publications, key=self.count_key, now=self.now)
-        if anchors and bottom // ANCHOR_STEP < len(anchors):
-            publish_at, pk = anchors[bottom // ANCHOR_STEP]
-            # The first condition bounds the index scan; the second settles ties.
-            publications = publications.filter(
-                Q(publish_at__lte=publish_at),
-                Q(publish_at__lt=publish_at) | Q(pk__lte=pk),
-            )
-            skipped = bottom // ANCHOR_STEP * ANCHOR_STEP
-            bottom, top = bottom - skipped, top - skipped
-        return list(publications.values_list("pk", flat=True)[bottom:top])
 
 
 class PublicViewMixin:

@@ -11,11 +11,9 @@ from django.utils import timezone
 from publications import page_cache
 from publications.data_cache import remember
 from publications.models import Publication
-from publications.selectors import (
-    count_publications,
-    listing_choices,
-    related_publications,
-)
+from publications.paging import count_publications
+from publications.related import related_publications
+from publications.selectors import listing_choices
 from tests.conftest import shared_cache_settings
 from tests.factories import make_author, make_related, make_report, pin
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from publications import selectors, views
+from publications import paging
 from tests.conftest import shared_cache_settings
 from tests.factories import make_author, make_related, make_report
 
@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_pages(monkeypatch):
     """Take the deep-page paths from the first page, anchored every 7 rows."""
-    monkeypatch.setattr(views, "DEFERRED_JOIN_OFFSET", 0)
-    monkeypatch.setattr(views, "ANCHOR_STEP", 7)
-    monkeypatch.setattr(selectors, "ANCHOR_STEP", 7)
+    monkeypatch.setattr(paging, "DEFERRED_JOIN_OFFSET", 0)
+    monkeypatch.setattr(paging, "ANCHOR_STEP", 7)
 
 
 def build_list():
@@ -89,7 +88,7 @@ def build_matches():
 def test_search_pages_from_a_remembered_ranking_match_the_database(
     client, settings, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(views, "RANKED_IDS_KEPT", 30)
+    monkeypatch.setattr(paging, "RANKED_IDS_KEPT", 30)
     build_matches()
     expected = every_page(client, "/publications/?q=water&")
 

@@ -1,0 +1,140 @@
+"""Pages of public lists: remembered counts, and deep pages that stay cheap."""
+
+import hashlib
+
+from django.core.paginator import Paginator
+from django.db.models import F, Q, Window
+from django.db.models.functions import Mod, RowNumber
+from django.utils.functional import cached_property
+
+from publications.data_cache import remember, shared_cache
+
+# From this offset on, a page's ids are found first, in the index alone, and
+# only its own rows are read: deep pages then cost little more than page 1.
+DEFERRED_JOIN_OFFSET = 1_000
+
+
+def count_publications(publications, *, key, now=None):
+    """Return publications.count(); *key* names the filters that made them.
+
+    With a shared cache the count is remembered until content changes.
+    """
+    if shared_cache() is None:
+        return publications.count()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return remember(f"count:{digest}", publications.count, now=now)
+
+
+# Deep pages start from every ANCHOR_STEP-th row of a newest-first list.
+ANCHOR_STEP = 1_000
+
+
+def page_anchors(publications, *, key, now=None):
+    """Return (publish_at, pk) of rows 0, ANCHOR_STEP, 2 x ANCHOR_STEP... or None.
+
+    *publications* are in newest-first order; *key* names the filters that
+    made them (as for count_publications). A deep page then starts at the
+    anchor before it and skips fewer than ANCHOR_STEP rows, instead of every
+    row before it. The anchors take one pass over the list's index, so they
+    are only worth it remembered: without a shared cache this returns None.
+    """
+    if shared_cache() is None:
+        return None
+
+    def build():
+        numbered = (
+            publications.order_by()
+            .annotate(
+                position=Window(
+                    RowNumber(), order_by=[F("publish_at").desc(), F("pk").desc()]
+                )
+            )
+            .annotate(offset=Mod(F("position") - 1, ANCHOR_STEP))
+            .filter(offset=0)
+            .order_by("position")
+        )
+        return list(numbered.values_list("publish_at", "pk"))
+
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return remember(f"anchors:{digest}", build, now=now)
+
+
+# How many of a search's best results have their order remembered: 50 pages.
+RANKED_IDS_KEPT = 1_000
+
+
+def ranked_ids(publications, *, key, now=None):
+    """Return the ids of the first RANKED_IDS_KEPT *publications*, or None.
+
+    For lists in an order the database computes per row, such as search
+    relevance: ranking every match is most of a search's cost, and the
+    order only changes with content. *key* names the filters that made the
+    list (as for count_publications). Without a shared cache this returns
+    None, and pages are read as usual.
+    """
+    if shared_cache() is None:
+        return None
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return remember(
+        f"ranked:{digest}",
+        lambda: list(publications.values_list("pk", flat=True)[:RANKED_IDS_KEPT]),
+        now=now,
+    )
+
+
+class PublicationPaginator(Paginator):
+    """A paginator whose count is remembered and whose deep pages stay cheap.
+
+    *count_key* names the filters behind the list (see
+    count_publications()). *ordering* says how the list is ordered:
+    NEWEST_FIRST lets deep pages start from remembered anchors (see
+    page_anchors()) instead of counting past every earlier row;
+    RANKED pages read a remembered ranking (see ranked_ids()).
+    """
+
+    NEWEST_FIRST = "newest first"
+    RANKED = "ranked"
+    OTHER = "other"
+
+    def __init__(self, object_list, per_page, *, count_key, now, ordering, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        self.now = now
+        self.ordering = ordering
+
+    @cached_property
+    def count(self):
+        return count_publications(self.object_list, key=self.count_key, now=self.now)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ranked = None
+        if self.ordering == self.RANKED and top <= RANKED_IDS_KEPT:
+            ranked = ranked_ids(self.object_list, key=self.count_key, now=self.now)
+        if ranked is not None:
+            ids = ranked[bottom:top]
+        elif bottom < DEFERRED_JOIN_OFFSET:
+            return super().page(number)
+        else:
+            ids = self._ids(bottom, top)
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def _ids(self, bottom, top):
+        """Return the ids of rows bottom to top, read from the index alone."""
+        publications = self.object_list
+        anchors = None
+        if self.ordering == self.NEWEST_FIRST:
+            anchors = page_anchors(publications, key=self.count_key, now=self.now)
+        if anchors and bottom // ANCHOR_STEP < len(anchors):
+            publish_at, pk = anchors[bottom // ANCHOR_STEP]
+            # The first condition bounds the index scan; the second settles ties.
+            publications = publications.filter(
+                Q(publish_at__lte=publish_at),
+                Q(publish_at__lt=publish_at) | Q(pk__lte=pk),
+            )
+            skipped = bottom // ANCHOR_STEP * ANCHOR_STEP
+            bottom, top = bottom - skipped, top - skipped
+        return list(publications.values_list("pk", flat=True)[bottom:top])

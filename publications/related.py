@@ -1,0 +1,181 @@
+"""Related publications: pinned items first, then items sharing topics."""
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from publications.data_cache import remember, shared_cache
+from publications.models import PinnedPublication, Publication, TaggedPublication
+from publications.querysets import live_condition
+
+
+def related_publications(publication, *, limit=None, now=None):
+    """Return the live items to show as related to *publication*.
+
+    Items pinned by editors come first, in pinned order; then live items
+    sharing at least one tag, most shared first, then newest, then highest
+    id. *publication* itself is never included and nothing unrelated pads
+    the list. One SQL query; the counting happens in the database. With a
+    shared cache, the ranked ids are remembered until content changes (see
+    remember()), and the query fetches only those.
+    """
+    if limit is None:
+        limit = settings.FOLIO_RELATED_COUNT
+    if limit <= 0:
+        return Publication.objects.none()
+    if shared_cache() is None:
+        return _related(publication, limit=limit, now=now)
+    ids = related_publication_ids(publication, limit=limit, now=now)
+    return _related(publication, limit=limit, now=now, among=ids)
+
+
+def related_publication_ids(publication, *, limit=None, now=None, remembered=True):
+    """Return the ids of related_publications(), in order.
+
+    With a shared cache they are found by reading few tag rows (see
+    _related_ids) and, if *remembered*, kept until content changes or a
+    scheduled item goes live or leaves (see remember()).
+    """
+    if limit is None:
+        limit = settings.FOLIO_RELATED_COUNT
+    if limit <= 0:
+        return []
+    if shared_cache() is None:
+        related = _related(publication, limit=limit, now=now)
+        return list(related.values_list("pk", flat=True))
+    if not remembered:
+        return _related_ids(publication, limit=limit, now=now)
+    return remember(
+        f"related:{publication.pk}:{limit}",
+        lambda: _related_ids(publication, limit=limit, now=now),
+        now=now,
+    )
+
+
+def _related(publication, *, limit, now, among=None):
+    pins = PinnedPublication.objects.filter(source_id=publication.pk)
+    own_tags = TaggedPublication.objects.filter(
+        content_object_id=publication.pk
+    ).values("tag_id")
+    sharing = TaggedPublication.objects.filter(tag_id__in=own_tags)
+    pin = pins.filter(target_id=OuterRef("pk")).order_by()
+    shared_count = (
+        sharing.filter(content_object_id=OuterRef("pk"))
+        .order_by()
+        .values("content_object_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    if among is None:
+        candidates = Q(pk__in=pins.values("target_id")) | Q(
+            pk__in=sharing.values("content_object_id")
+        )
+    else:
+        candidates = Q(pk__in=among)
+    return (
+        Publication.objects.live(now=now)
+        .exclude(pk=publication.pk)
+        .filter(candidates)
+        .annotate(
+            pin_position=Subquery(pin.values("position")[:1]),
+            pin_id=Subquery(pin.values("pk")[:1]),
+            shared_tags=Coalesce(Subquery(shared_count), Value(0)),
+        )
+        .order_by(
+            F("pin_position").asc(nulls_last=True),
+            F("pin_id").asc(nulls_last=True),
+            "-shared_tags",
+            "-publish_at",
+            "-pk",
+        )[:limit]
+    )
+
+
+def _related_ids(publication, *, limit, now):
+    """Return the ids related_publications() shows, reading few tag rows.
+
+    Counting shared tags for every item that shares one reads most of the
+    site when a tag is popular. An item sharing at least k of the n own
+    tags carries at least one of any n - k + 1 of them, so, for k from n
+    down, only items carrying one of the n - k + 1 rarest own tags are
+    counted; once enough of them share k or more, no other item can rank
+    higher. At k = 1 every sharing item is counted, in one grouped pass.
+    """
+    pins = PinnedPublication.objects.filter(source_id=publication.pk)
+    pinned = list(
+        pins.filter(live_condition("target", now=now))
+        .order_by("position", "pk")
+        .values_list("target_id", flat=True)[:limit]
+    )
+    need = limit - len(pinned)
+    own = _own_tags_rarest_first(publication)
+    if not need or not own:
+        return pinned
+    candidates = (
+        Publication.objects.live(now=now)
+        .exclude(pk=publication.pk)
+        .exclude(pk__in=pins.values("target_id"))
+    )
+    for least in range(len(own), 1, -1):
+        rarest = own[: len(own) - least + 1]
+        carrying = (
+            TaggedPublication.objects.filter(tag_id__in=rarest)
+            .annotate(shared=_shared_tags(own, OuterRef("content_object_id")))
+            .filter(shared__gte=least)
+            .values("content_object_id")
+        )
+        found = list(
+            candidates.filter(pk__in=carrying)
+            .annotate(shared=_shared_tags(own, OuterRef("pk")))
+            .order_by("-shared", "-publish_at", "-pk")
+            .values_list("pk", flat=True)[:need]
+        )
+        if len(found) == need:
+            return pinned + found
+    sharing = (
+        TaggedPublication.objects.filter(
+            live_condition("content_object", now=now), tag_id__in=own
+        )
+        .exclude(content_object_id=publication.pk)
+        .exclude(content_object_id__in=pins.values("target_id"))
+        .values("content_object_id", "content_object__publish_at")
+        .annotate(shared=Count("*"))
+        .order_by("-shared", "-content_object__publish_at", "-content_object_id")
+        .values_list("content_object_id", flat=True)
+    )
+    return pinned + list(sharing[:need])
+
+
+# How many tag rows are counted at most to tell a rare tag from a common one.
+_TAG_SIZE_CAP = 2_000
+
+
+def _own_tags_rarest_first(publication):
+    """Return the ids of *publication*'s tags, least used first."""
+    # A correlated count capped by LIMIT: a popular tag costs no more than
+    # _TAG_SIZE_CAP index entries. The outer table is not aliased by Django.
+    size = RawSQL(
+        "(SELECT COUNT(*) FROM (SELECT 1 FROM publications_taggedpublication t"
+        " WHERE t.tag_id = publications_taggedpublication.tag_id LIMIT %s) c)",
+        (_TAG_SIZE_CAP,),
+    )
+    return list(
+        TaggedPublication.objects.filter(content_object_id=publication.pk)
+        .annotate(size=size)
+        .order_by("size", "tag_id")
+        .values_list("tag_id", flat=True)
+    )
+
+
+def _shared_tags(tag_ids, publication_id):
+    """Return a subquery: how many of *tag_ids* the publication carries."""
+    return Subquery(
+        TaggedPublication.objects.filter(
+            content_object_id=publication_id, tag_id__in=tag_ids
+        )
+        .order_by()
+        .values("content_object_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
