@@ -1,6 +1,5 @@
 import importlib
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import pytest
 from django.test import override_settings
 
 from publications.roles import ROLES
+from tests.caches import shared_cache_settings
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -56,35 +56,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
             PublicationType.objects.get_or_create(
                 slug=slug, defaults={"name": name, "kind": kind, "position": position}
             )
-
-
-def _redis_is_up():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def shared_cache_settings(tmp_path):
-    """Return CACHES for a cache every process shares: Redis, as in production.
-
-    Redis database 8 is flushed by the tests that use it. Without a Redis
-    server (CI starts one), a file cache stands in: it is shared too.
-    """
-    if _redis_is_up():
-        return {
-            "default": {
-                "BACKEND": "core.cache.FolioRedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/8",
-            }
-        }
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from publications.cards import publication_cards
 from publications.models import Publication
-from tests.conftest import shared_cache_settings
+from tests.caches import shared_cache_settings
 from tests.factories import (
     make_author,
     make_related,

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import shared_cache_settings
+from tests.caches import shared_cache_settings
 from tests.factories import make_author, make_related, make_report, make_series
 
 pytestmark = pytest.mark.django_db

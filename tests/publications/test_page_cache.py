@@ -1,7 +1,6 @@
 """The shared page cache: exact invalidation, schedules, staff, outages."""
 
 import logging
-import socket
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from publications.models import Publication
+from tests.caches import redis_is_up
 from tests.factories import make_author, make_related, make_report, make_series, pin
 
 # Invalidation runs when a transaction commits, so these tests commit.
@@ -22,18 +22,10 @@ pytestmark = [
 REDIS = "redis://127.0.0.1:6379/7"
 
 
-def _redis_is_up():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def page_cache_on():
     """Turn the page cache on, on a real Redis: it needs a shared cache."""
-    if not _redis_is_up():
+    if not redis_is_up():
         pytest.skip("the page cache needs Redis at 127.0.0.1:6379 (CI starts it)")
     with override_settings(
         FOLIO_PAGE_CACHE_SECONDS=3600,

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from publications import paging
-from tests.conftest import shared_cache_settings
+from tests.caches import shared_cache_settings
 from tests.factories import make_author, make_related, make_report
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,12 @@
 """Reads remembered in a shared cache: same results, fewer queries, exact freshness."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from publications.models import Publication
 from publications.paging import count_publications
 from publications.related import related_publications
 from publications.selectors import listing_choices
-from tests.conftest import shared_cache_settings
+from tests.caches import shared_cache_settings
 from tests.factories import make_author, make_related, make_report, pin
 
 pytestmark = pytest.mark.django_db
@@ -138,27 +140,38 @@ def test_counts_are_remembered_per_key(shared_cache):
     assert count_publications(live, key="other") == 2
 
 
+@contextmanager
+def a_request():
+    """Signal a request's start and end, as the handler does.
+
+    Django also closes old database connections on these signals; the test
+    client leaves that out too, or the test's transaction would be lost.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+        try:
+            yield
+        finally:
+            request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def test_a_request_reads_the_content_version_once_and_the_next_one_afresh(
     shared_cache,
 ):
-    from django.core.signals import request_finished, request_started
-
-    calls = []
-    request_started.send(sender=None)
-    try:
-        remember("sample", lambda: calls.append("built") or "first")
+    with a_request():
+        assert remember("sample", lambda: "first") == "first"
         # Another server saves content: this page is still built from one
         # version, so it does not mix old and new parts.
         shared_cache.incr(page_cache.VERSION_KEY)
         assert remember("sample", lambda: "second") == "first"
-    finally:
-        request_finished.send(sender=None)
 
-    request_started.send(sender=None)
-    try:
+    with a_request():
         assert remember("sample", lambda: "second") == "second"
-    finally:
-        request_finished.send(sender=None)
 
 
 def test_outside_requests_every_read_asks_for_the_version(shared_cache):
