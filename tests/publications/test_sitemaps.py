@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,3 +98,38 @@ def test_robots_txt_keeps_crawlers_out_of_admin_and_names_sitemap(client):
     assert "Disallow: /admin/" in lines
     assert any(line.startswith("Sitemap: http") and line.endswith("/sitemap.xml")
                for line in lines)  # fmt: skip
+
+
+def test_sitemap_index_gives_each_section_its_newest_lastmod(client):
+    now = timezone.now()
+    old_author = make_author(slug="old")
+    make_report(authors=[old_author], tags=["Oil"], publish_at=now - timedelta(days=9))
+    newest = make_report(authors=[make_author(slug="new")], tags=["Water"])
+    make_series(slug="empty-series")
+    urls = sitemap_locations(client)
+
+    with CaptureQueriesContext(connection) as queries:
+        index = ET.fromstring(client.get(reverse("sitemap")).content)
+
+    # Counts and maxima only: no section reads its rows to find one date.
+    assert len(queries) <= 8
+    for query in queries:
+        assert "COUNT(" in query["sql"] or "MAX(" in query["sql"], query["sql"]
+
+    lastmods = {
+        sitemap.findtext(f"{NS}loc").rsplit("/", 1)[1]: sitemap.findtext(f"{NS}lastmod")
+        for sitemap in index.findall(f"{NS}sitemap")
+    }
+    sections = {
+        "sitemap-publications.xml": "/publications/",
+        "sitemap-authors.xml": "/authors/",
+        "sitemap-series.xml": "/series/",
+        "sitemap-topics.xml": "/topics/",
+    }
+    for section, prefix in sections.items():
+        newest_url = max(
+            lastmod for path, lastmod in urls.items() if path.startswith(prefix)
+        )
+        # Sections give dates; the index gives the moment.
+        assert lastmods[section][:10] == newest_url, section
+    assert newest.updated_at.isoformat()[:19] in lastmods["sitemap-publications.xml"]
