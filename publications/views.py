@@ -93,8 +93,17 @@ class HomeView(PublicViewMixin, TemplateView):
             featured=reports[0] if reports else None,
             latest_reports=reports[1:],
             latest_related=list(newest.filter(kind=Publication.Kind.RELATED)[:4]),
-            series_list=list(live_series(now=self.now)[:6]),
-            topics=list(live_topics(now=self.now).order_by("-count", "name")[:15]),
+            # Counted over every live item: remembered until content changes.
+            series_list=remember(
+                "home-series",
+                lambda: list(live_series(now=self.now)[:6]),
+                now=self.now,
+            ),
+            topics=remember(
+                "home-topics",
+                lambda: list(live_topics(now=self.now).order_by("-count", "name")[:15]),
+                now=self.now,
+            ),
             **kwargs,
         )
 
@@ -204,7 +213,12 @@ class TopicListView(PublicViewMixin, ListView):
     section = "topics"
 
     def get_queryset(self):
-        return live_topics(now=self.now)
+        return remember(
+            "topic-index",
+            lambda: list(live_topics(now=self.now)),
+            now=self.now,
+            in_process=True,
+        )
 
 
 class PublicationDetailView(PublicViewMixin, DetailView):
@@ -326,7 +340,12 @@ class AuthorListView(PublicViewMixin, ListView):
     section = "authors"
 
     def get_queryset(self):
-        return live_authors(now=self.now)
+        return remember(
+            "author-index",
+            lambda: list(live_authors(now=self.now).only("slug", "name", "position")),
+            now=self.now,
+            in_process=True,
+        )
 
 
 class AuthorDetailView(_PaginatedOwnerView):
@@ -351,7 +370,12 @@ class SeriesListView(PublicViewMixin, ListView):
     section = "series"
 
     def get_queryset(self):
-        return live_series(now=self.now)
+        return remember(
+            "series-index",
+            lambda: list(live_series(now=self.now)),
+            now=self.now,
+            in_process=True,
+        )
 
 
 class SeriesDetailView(_PaginatedOwnerView):

@@ -17,7 +17,7 @@ from publications.paging import count_publications
 from publications.related import related_publications
 from publications.selectors import listing_choices
 from tests.caches import shared_cache_settings
-from tests.factories import make_author, make_related, make_report, pin
+from tests.factories import make_author, make_related, make_report, make_series, pin
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,34 @@ def test_filter_options_kept_in_a_process_follow_a_change_made_elsewhere(
     content = client.get("/publications/").content.decode()
 
     assert '<option value="oil">Oil (1)</option>' in content
+
+
+@pytest.mark.parametrize(
+    ("url", "before", "after"),
+    [
+        ("/topics/", "Water", "Oil"),
+        ("/authors/", "Ann Author", "Bo Author"),
+        ("/series/", "Water Briefings", "Oil Briefings"),
+        ("/", "Water", "Oil"),
+    ],
+)
+def test_index_pages_follow_content_changes_at_once(
+    client, shared_cache, django_capture_on_commit_callbacks, url, before, after
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(
+            tags=["Water"],
+            authors=[make_author(name="Ann Author")],
+            series=make_series(title="Water Briefings"),
+        )
+    assert before in client.get(url).content.decode()
+    assert after not in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(
+            tags=["Oil"],
+            authors=[make_author(name="Bo Author")],
+            series=make_series(title="Oil Briefings"),
+        )
+
+    assert after in client.get(url).content.decode()

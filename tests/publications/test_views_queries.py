@@ -116,9 +116,9 @@ def test_listing_with_twenty_rich_items_within_ten_queries(
 
 
 # With a shared cache, what every reader shares (cards, counts, filter
-# options, related items, the item's own relations) is read from the cache
-# once it is warm: only the item itself, the topic or owner and the page's
-# rows come from the database.
+# options, related items, the item's own relations, the index pages' lists)
+# is read from the cache once it is warm: only the item itself, the topic or
+# owner and the page's rows come from the database.
 WARM_PAGES = {
     "report": ("/publications/report/", 1),
     "listing": ("/publications/", 1),
@@ -126,6 +126,10 @@ WARM_PAGES = {
     "topic": ("/topics/topic-0/", 2),
     "author": (None, 2),
     "series": ("/series/series/", 2),
+    "home": ("/", 6),
+    "topics": ("/topics/", 0),
+    "authors": ("/authors/", 0),
+    "series index": ("/series/", 0),
 }
 
 
