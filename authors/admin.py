@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
@@ -13,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from authors.models import Author
 from core.richtext import EDITOR_EXTENSIONS, RichTextField
@@ -210,8 +213,32 @@ def admin_links(request, admin_site, objects):
     return lines
 
 
+class PlainHistoryAdmin(VersionAdmin):
+    """Every admin save keeps a version, restorable from the History page."""
+
+    history_latest_first = True
+    object_history_template = "admin/folio/object_history.html"
+    revision_form_template = "admin/folio/revision_form.html"
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        restored = (
+            Version.objects.filter(pk=version_id, object_id=unquote(object_id))
+            .select_related("revision__user")
+            .first()
+        )
+        context = {"restored_revision": restored and restored.revision}
+        return super().revision_view(
+            request, object_id, version_id, {**context, **(extra_context or {})}
+        )
+
+
+if not reversion.is_registered(Author):
+    # The edit version goes on from its current value after a restore.
+    reversion.register(Author, exclude=("version",))
+
+
 @admin.register(Author)
-class AuthorAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class AuthorAdmin(VersionedAdminMixin, PlainHistoryAdmin):
     list_display = ("photo_thumbnail", "name", "position", "affiliation", "usage")
     list_display_links = ("name",)
     search_fields = ("name", "position", "affiliation", "email")

@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
@@ -6,7 +7,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from authors.admin import RICH_TEXT_OVERRIDES, VersionedAdminMixin, admin_links
+from authors.admin import (
+    RICH_TEXT_OVERRIDES,
+    PlainHistoryAdmin,
+    VersionedAdminMixin,
+    admin_links,
+)
 from publications.admin_base import PublicationAdminBase
 from publications.admin_exports import PublicationExportMixin
 from publications.admin_inlines import (
@@ -145,8 +151,13 @@ class PublicationAdmin(admin.ModelAdmin):
         )
 
 
+if not reversion.is_registered(Series):
+    # The edit version goes on from its current value after a restore.
+    reversion.register(Series, exclude=("version",))
+
+
 @admin.register(Series)
-class SeriesAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class SeriesAdmin(VersionedAdminMixin, PlainHistoryAdmin):
     list_display = ("title", "commissioned_by", "report_count", "updated_at")
     search_fields = ("title", "commissioned_by")
     prepopulated_fields = {"slug": ("title",)}
