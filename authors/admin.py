@@ -18,13 +18,17 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from authors.models import Author
+from core.held_uploads import HeldAdminFileWidget, HoldsUploadsFormMixin
 from core.richtext import EDITOR_EXTENSIONS, RichTextField
+from core.uploads import CleanImageField
 
-RICH_TEXT_OVERRIDES = {
+ADMIN_FORMFIELD_OVERRIDES = {
     RichTextField: {
         "widget": AdminTextareaWidget,
         "config": {"extensions": EDITOR_EXTENSIONS},
-    }
+    },
+    # A chosen image survives a save refused for another field.
+    CleanImageField: {"widget": HeldAdminFileWidget},
 }
 
 
@@ -65,7 +69,7 @@ def describe_last_change(instance, *, viewer=None):
     }
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(HoldsUploadsFormMixin, forms.ModelForm):
     """A model form that refuses, once, to save over a save made since it opened.
 
     The hidden ``edit_version`` holds the version the editor started from. If
@@ -244,7 +248,7 @@ class AuthorAdmin(VersionedAdminMixin, PlainHistoryAdmin):
     search_fields = ("name", "position", "affiliation", "email")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    formfield_overrides = RICH_TEXT_OVERRIDES
+    formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
     fieldsets = (
         (
             None,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from authors.admin import (
-    RICH_TEXT_OVERRIDES,
+    ADMIN_FORMFIELD_OVERRIDES,
     PlainHistoryAdmin,
     VersionedAdminMixin,
     admin_links,
@@ -162,7 +162,7 @@ class SeriesAdmin(VersionedAdminMixin, PlainHistoryAdmin):
     search_fields = ("title", "commissioned_by")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
-    formfield_overrides = RICH_TEXT_OVERRIDES
+    formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
     fieldsets = (
         (
             None,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from authors.admin import RICH_TEXT_OVERRIDES, VersionedAdminMixin
+from authors.admin import ADMIN_FORMFIELD_OVERRIDES, VersionedAdminMixin
 from publications.admin_filters import (
     STATE_LABELS,
     StateListFilter,
@@ -56,7 +56,7 @@ class PublicationAdminBase(VersionedAdminMixin, PublicationHistoryAdmin):
     ordering = ("-publish_at", "-id")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("current_state", "created_at", "updated_at")
-    formfield_overrides = RICH_TEXT_OVERRIDES
+    formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
     actions = ("publish_now", "unpublish")
 
     class Media:

@@ -4,10 +4,12 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from authors.admin import VersionedModelForm
+from core.held_uploads import HoldsUploadWidgetMixin
 from publications.models import Publication
 
 
@@ -117,17 +119,19 @@ class _StoredPdf:
         return PurePath(self.name).name
 
 
-class PdfAdminWidget(AdminFileWidget):
+class PdfAdminWidget(HoldsUploadWidgetMixin, AdminFileWidget):
     """Link the current PDF to its access-checked download view.
 
-    PDFs live in private storage, which has no public URL.
+    PDFs live in private storage, which has no public URL. A PDF chosen in a
+    save refused for another field is kept (see core.held_uploads).
     """
 
     download_url = None
 
     def is_initial(self, value):
-        # Private storage raises on .url, which the default check reads.
-        return bool(value and getattr(value, "name", None))
+        # Private storage raises on .url, which the default check reads. Only
+        # a stored file is "current", not one just chosen.
+        return isinstance(value, FieldFile) and bool(value.name)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

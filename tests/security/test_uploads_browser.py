@@ -64,6 +64,25 @@ def _files():
     }
 
 
+def _stored_files():
+    """Return the files stored outside the folder of uploads kept for a retry."""
+    held = os.path.join(str(settings.PRIVATE_MEDIA_ROOT), "held")
+    return {path for path in _files() if not path.startswith(held + os.sep)}
+
+
+def _held_files():
+    return _files() - _stored_files()
+
+
+def _assert_only_good_images_kept(held_before):
+    """Only files that passed their own checks are kept for a retry, privately:
+    here the good image chosen beside a bad PDF, never a hostile file."""
+    for path in _held_files() - held_before:
+        with Image.open(path) as kept:
+            kept.load()
+            assert kept.size == (64, 48), path
+
+
 def _upload(page, field, name, content):
     page.set_input_files(
         f"#id_{field}",
@@ -87,7 +106,7 @@ def test_hostile_uploads_get_a_form_error_and_leave_nothing_behind(
     stored = (existing.image.name, existing.thumbnail.name, existing.pdf.name)
     get_type("special-report")
     page, log = open_page(make_user(role="Editors"))
-    files_before = _files()
+    files_before, held_before = _stored_files(), _held_files()
     rows_before = Publication.objects.count()
 
     page.goto(live_server.url + reverse("admin:publications_report_add"))
@@ -98,13 +117,14 @@ def test_hostile_uploads_get_a_form_error_and_leave_nothing_behind(
     page.fill("#id_image_alt", "A cover")
     for field, name, content, message in CASES:
         _upload(page, field, name, content)
-        if field == "pdf":  # a good image beside a bad PDF is not kept either
+        if field == "pdf":  # a good image beside a bad PDF is kept for a retry
             _upload(page, "image", "good.png", image_bytes())
         _submit(page)
         error = page.locator(f".field-{field} .errorlist").inner_text()
         assert message in error, name
         assert Publication.objects.count() == rows_before, name
-        assert _files() == files_before, name
+        assert _stored_files() == files_before, name
+        _assert_only_good_images_kept(held_before)
 
     page.goto(
         live_server.url
@@ -129,6 +149,7 @@ def test_hostile_uploads_get_a_form_error_and_leave_nothing_behind(
     )
     assert not Author.objects.filter(slug="upload-author").exists()
 
-    assert _files() == files_before
+    assert _stored_files() == files_before
+    _assert_only_good_images_kept(held_before)
     assert log.dialogs == []
     assert csp_violations(page) == []
