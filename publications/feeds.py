@@ -29,14 +29,15 @@ def feed_items(**filters):
     if shared_cache() is None:
         return [_entry(row) for row in _entry_rows(publications)[:FEED_LENGTH]]
     ids = list(publications.values_list("pk", flat=True)[:FEED_LENGTH])
+    names = {pk: f"feed-entry:{pk}" for pk in ids}
 
-    def build(names):
-        wanted = [int(name.rpartition(":")[2]) for name in names]
+    def build(missing):
+        wanted = [pk for pk, name in names.items() if name in missing]
         rows = _entry_rows(Publication.objects.filter(pk__in=wanted))
-        return {f"feed-entry:{row.pk}": _entry(row) for row in rows}
+        return {names[row.pk]: _entry(row) for row in rows}
 
-    entries = remember_each([f"feed-entry:{pk}" for pk in ids], build)
-    return [entries[f"feed-entry:{pk}"] for pk in ids if f"feed-entry:{pk}" in entries]
+    entries = remember_each(list(names.values()), build)
+    return [entries[names[pk]] for pk in ids if names[pk] in entries]
 
 
 def _entry_rows(publications):

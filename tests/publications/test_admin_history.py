@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from reversion.models import Version
 
 from publications.models import RelatedPublication, Report
+from tests.admin_pages import admin_url, logged_in, open_form
 from tests.factories import (
     image_bytes,
     make_author,
@@ -23,25 +23,6 @@ from tests.factories import (
 from tests.security.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _url(item, view="change", *args):
-    opts = item._meta
-    return reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[item.pk, *args]
-    )
-
-
-def _open(client, url, item):
-    response = client.get(url)
-    assert response.status_code == 200
-    return form_data(response.content.decode(), f"{item._meta.model_name}_form")
 
 
 def _versions(item):
@@ -70,12 +51,13 @@ def test_every_admin_save_keeps_a_version_with_who_and_when():
         make_named_user(first_name="Ben", last_name="Baker"),
     )
     for user, title in ((ann, "Second"), (ben, "Third")):
-        client = _client(user)
+        client = logged_in(user)
         client.post(
-            _url(report), _open(client, _url(report), report) | {"title": title}
+            admin_url(report),
+            open_form(client, admin_url(report), report) | {"title": title},
         )
     before = timezone.now()
-    _client(ann).post(
+    logged_in(ann).post(
         reverse("admin:publications_report_changelist"),
         {"action": "unpublish", "_selected_action": [report.pk]},
     )
@@ -90,19 +72,20 @@ def test_every_admin_save_keeps_a_version_with_who_and_when():
 
 def test_history_page_lists_versions_newest_first_with_editors():
     related = make_related(title="First")
-    client = _client(make_named_user(first_name="Ann", last_name="Archer"))
+    client = logged_in(make_named_user(first_name="Ann", last_name="Archer"))
     for title in ("Second", "Third"):
         client.post(
-            _url(related), _open(client, _url(related), related) | {"title": title}
+            admin_url(related),
+            open_form(client, admin_url(related), related) | {"title": title},
         )
 
-    response = client.get(_url(related, "history"))
+    response = client.get(admin_url(related, "history"))
 
     content = response.content.decode()
     assert content.count("Ann Archer") == 2
     newest, oldest = _versions(related).order_by("-pk")
-    assert content.index(_url(related, "revision", newest.pk)) < content.index(
-        _url(related, "revision", oldest.pk)
+    assert content.index(admin_url(related, "revision", newest.pk)) < content.index(
+        admin_url(related, "revision", oldest.pk)
     )
     assert "View and restore" in content
 
@@ -115,10 +98,10 @@ def test_restore_brings_back_title_summary_points_author_order_and_topics():
         authors=[first, second],
         tags=["Water"],
     )
-    client = _client(make_named_user())
-    client.post(_url(report), _open(client, _url(report), report))
+    client = logged_in(make_named_user())
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
     old = _state(report)
-    changed = _swap_authors(_open(client, _url(report), report)) | {
+    changed = _swap_authors(open_form(client, admin_url(report), report)) | {
         "title": "New title",
         "summary_points-0-text": "Rewritten point",
         "summary_points-1-DELETE": "on",
@@ -128,7 +111,7 @@ def test_restore_brings_back_title_summary_points_author_order_and_topics():
         "new_topics": "Fire",
         "tags": [],
     }
-    client.post(_url(report), changed)
+    client.post(admin_url(report), changed)
     assert _state(report) == (
         "New title",
         ["Rewritten point", "Added point"],
@@ -137,9 +120,11 @@ def test_restore_brings_back_title_summary_points_author_order_and_topics():
     )
     earliest = _versions(report).order_by("pk").first()
 
-    page = _open(client, _url(report, "revision", earliest.pk), report)
+    page = open_form(client, admin_url(report, "revision", earliest.pk), report)
     assert _state(report)[0] == "New title"  # looking changes nothing
-    response = client.post(_url(report, "revision", earliest.pk), page | {"_save": ""})
+    response = client.post(
+        admin_url(report, "revision", earliest.pk), page | {"_save": ""}
+    )
 
     assert response.status_code == 302
     assert (
@@ -159,17 +144,17 @@ def test_restore_of_a_related_publication_brings_back_its_authors_and_body():
     related = make_related(
         title="Old", body="<p>Old body.</p>", authors=[make_author(name="A")]
     )
-    client = _client(make_named_user())
-    client.post(_url(related), _open(client, _url(related), related))
+    client = logged_in(make_named_user())
+    client.post(admin_url(related), open_form(client, admin_url(related), related))
     earliest = _versions(related).first()
     client.post(
-        _url(related),
-        _open(client, _url(related), related)
+        admin_url(related),
+        open_form(client, admin_url(related), related)
         | {"title": "New", "body": "<p>New body.</p>", "authorships-0-DELETE": "on"},
     )
 
-    page = _open(client, _url(related, "revision", earliest.pk), related)
-    client.post(_url(related, "revision", earliest.pk), page | {"_save": ""})
+    page = open_form(client, admin_url(related, "revision", earliest.pk), related)
+    client.post(admin_url(related, "revision", earliest.pk), page | {"_save": ""})
 
     related = RelatedPublication.objects.get(pk=related.pk)
     assert (related.title, related.body) == ("Old", "<p>Old body.</p>")
@@ -178,13 +163,13 @@ def test_restore_of_a_related_publication_brings_back_its_authors_and_body():
 
 def test_restore_keeps_status_and_dates_and_moves_the_version_on():
     report = make_report(title="Draft title", published=False)
-    client = _client(make_named_user())
-    client.post(_url(report), _open(client, _url(report), report))
+    client = logged_in(make_named_user())
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
     earliest = _versions(report).first()
     publish_at = timezone.now() - timedelta(hours=2)
     client.post(
-        _url(report),
-        _open(client, _url(report), report)
+        admin_url(report),
+        open_form(client, admin_url(report), report)
         | {
             "title": "Live title",
             "status": "published",
@@ -194,8 +179,8 @@ def test_restore_keeps_status_and_dates_and_moves_the_version_on():
     )
     live = Report.objects.get(pk=report.pk)
 
-    page = _open(client, _url(report, "revision", earliest.pk), report)
-    client.post(_url(report, "revision", earliest.pk), page | {"_save": ""})
+    page = open_form(client, admin_url(report, "revision", earliest.pk), report)
+    client.post(admin_url(report, "revision", earliest.pk), page | {"_save": ""})
 
     restored = Report.objects.get(pk=report.pk)
     assert restored.title == "Draft title"
@@ -206,15 +191,18 @@ def test_restore_keeps_status_and_dates_and_moves_the_version_on():
 
 def test_restore_is_refused_if_someone_saved_since_it_was_opened():
     report = make_report(title="Old")
-    ann = _client(make_named_user(first_name="Ann", last_name="Archer"))
-    ben = _client(make_named_user(first_name="Ben", last_name="Baker"))
-    ann.post(_url(report), _open(ann, _url(report), report))
+    ann = logged_in(make_named_user(first_name="Ann", last_name="Archer"))
+    ben = logged_in(make_named_user(first_name="Ben", last_name="Baker"))
+    ann.post(admin_url(report), open_form(ann, admin_url(report), report))
     earliest = _versions(report).first()
-    restoring = _open(ann, _url(report, "revision", earliest.pk), report)
-    ben.post(_url(report), _open(ben, _url(report), report) | {"title": "Ben's"})
+    restoring = open_form(ann, admin_url(report, "revision", earliest.pk), report)
+    ben.post(
+        admin_url(report),
+        open_form(ben, admin_url(report), report) | {"title": "Ben's"},
+    )
 
     response = ann.post(
-        _url(report, "revision", earliest.pk), restoring | {"_save": ""}
+        admin_url(report, "revision", earliest.pk), restoring | {"_save": ""}
     )
 
     assert response.status_code == 200
@@ -224,11 +212,11 @@ def test_restore_is_refused_if_someone_saved_since_it_was_opened():
 
 def test_restore_page_names_the_version_and_explains_what_is_kept():
     report = make_report(title="Old")
-    client = _client(make_named_user(first_name="Ann", last_name="Archer"))
-    client.post(_url(report), _open(client, _url(report), report))
+    client = logged_in(make_named_user(first_name="Ann", last_name="Archer"))
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
     earliest = _versions(report).first()
 
-    response = client.get(_url(report, "revision", earliest.pk))
+    response = client.get(admin_url(report, "revision", earliest.pk))
 
     content = response.content.decode()
     assert "by Ann Archer." in content
@@ -238,20 +226,25 @@ def test_restore_page_names_the_version_and_explains_what_is_kept():
 
 def test_contributors_cannot_publish_by_restoring():
     report = make_report(title="Old", published=False)
-    editor = _client(make_named_user())
+    editor = logged_in(make_named_user())
     editor.post(
-        _url(report),
-        _open(editor, _url(report), report) | {"status": "published"},
+        admin_url(report),
+        open_form(editor, admin_url(report), report) | {"status": "published"},
     )
     published_version = _versions(report).first()
-    editor.post(_url(report), _open(editor, _url(report), report) | {"status": "draft"})
-    contributor = _client(
+    editor.post(
+        admin_url(report),
+        open_form(editor, admin_url(report), report) | {"status": "draft"},
+    )
+    contributor = logged_in(
         make_named_user(first_name="Cleo", last_name="Cole", role="Contributors")
     )
 
-    page = _open(contributor, _url(report, "revision", published_version.pk), report)
+    page = open_form(
+        contributor, admin_url(report, "revision", published_version.pk), report
+    )
     contributor.post(
-        _url(report, "revision", published_version.pk),
+        admin_url(report, "revision", published_version.pk),
         page | {"status": "published", "_save": ""},
     )
 
@@ -260,13 +253,13 @@ def test_contributors_cannot_publish_by_restoring():
 
 def test_restore_brings_back_the_image_and_pdf_with_thumbnail_and_text():
     report = make_report(pdf=True, image=True)
-    client = _client(make_named_user())
-    client.post(_url(report), _open(client, _url(report), report))
+    client = logged_in(make_named_user())
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
     earliest = _versions(report).first()
     old = Report.objects.get(pk=report.pk)
     client.post(
-        _url(report),
-        _open(client, _url(report), report)
+        admin_url(report),
+        open_form(client, admin_url(report), report)
         | {
             "image": SimpleUploadedFile("new.png", image_bytes(color=(200, 0, 0))),
             "pdf": SimpleUploadedFile("new.pdf", pdf_bytes(text="Replacement")),
@@ -275,8 +268,8 @@ def test_restore_brings_back_the_image_and_pdf_with_thumbnail_and_text():
     replaced = Report.objects.get(pk=report.pk)
     assert "Replacement" in replaced.pdf_text
 
-    page = _open(client, _url(report, "revision", earliest.pk), report)
-    client.post(_url(report, "revision", earliest.pk), page | {"_save": ""})
+    page = open_form(client, admin_url(report, "revision", earliest.pk), report)
+    client.post(admin_url(report, "revision", earliest.pk), page | {"_save": ""})
 
     restored = Report.objects.get(pk=report.pk)
     assert (restored.image.name, restored.pdf.name) == (old.image.name, old.pdf.name)
@@ -299,13 +292,13 @@ def test_items_saved_before_history_get_a_first_version_from_the_command():
 
 def test_editors_recover_a_deleted_report_and_contributors_may_not():
     report = make_report(title="Deleted by mistake", summary_points=["Kept point"])
-    editor = _client(make_named_user())
-    editor.post(_url(report), _open(editor, _url(report), report))
-    editor.post(_url(report, "delete"), {"post": "yes"})
+    editor = logged_in(make_named_user())
+    editor.post(admin_url(report), open_form(editor, admin_url(report), report))
+    editor.post(admin_url(report, "delete"), {"post": "yes"})
     assert not Report.objects.filter(pk=report.pk).exists()
     deleted = Version.objects.get_deleted(Report).get()
     recover = reverse("admin:publications_report_recover", args=[deleted.pk])
-    contributor = _client(
+    contributor = logged_in(
         make_named_user(first_name="Cleo", last_name="Cole", role="Contributors")
     )
 

@@ -1,0 +1,28 @@
+"""Helpers for tests that drive admin pages as a logged-in editor."""
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.html_forms import form_data
+
+
+def logged_in(user):
+    """Return a test client logged in as *user*."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def admin_url(item, view="change", *args):
+    """Return the admin address of *view* (change, history, revision...) of *item*."""
+    opts = item._meta
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[item.pk, *args]
+    )
+
+
+def open_form(client, url, item):
+    """Return the fields of *item*'s admin form at *url*, as a browser sends them."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return form_data(response.content.decode(), f"{item._meta.model_name}_form")
