@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from publications.models import Publication
-from tests.caches import redis_is_up
+from tests.caches import redis_is_up, redis_url
 from tests.factories import make_author, make_related, make_report, make_series, pin
 
 # Invalidation runs when a transaction commits, so these tests commit.
@@ -19,20 +19,18 @@ pytestmark = [
     pytest.mark.usefixtures("page_cache_on"),
 ]
 
-REDIS = "redis://127.0.0.1:6379/7"
-
 
 @pytest.fixture
 def page_cache_on():
     """Turn the page cache on, on a real Redis: it needs a shared cache."""
     if not redis_is_up():
-        pytest.skip("the page cache needs Redis at 127.0.0.1:6379 (CI starts it)")
+        pytest.skip("the page cache needs redis-server (CI installs it)")
     with override_settings(
         FOLIO_PAGE_CACHE_SECONDS=3600,
         CACHES={
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS,
+                "LOCATION": redis_url(7),
             }
         },
     ):
@@ -191,7 +189,7 @@ def test_staff_and_previews_are_never_served_from_or_stored_in_the_cache(
 
 def _cached_pages():
     """Return the raw bytes of every page stored in the test's Redis database."""
-    client = redis.Redis.from_url(REDIS)
+    client = redis.Redis.from_url(redis_url(7))
     return [client.get(key) for key in client.scan_iter("*folio:page:*")]
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from publications.models import Publication
+from tests.caches import redis_url
 from tests.factories import make_report
 from tests.subprocesses import PROJECT_DIR, production_env
 
@@ -28,7 +30,6 @@ pytestmark = [
     ),
 ]
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
@@ -142,7 +143,7 @@ def servers(tmp_path, django_user_model):
         **os.environ,
         **production_env(
             DATABASE_URL=database_url,
-            REDIS_URL=REDIS_URL,
+            REDIS_URL=redis_url(8),
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="false",
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),
@@ -156,7 +157,7 @@ def servers(tmp_path, django_user_model):
         env=env,
         check=True,
     )
-    subprocess.run(["redis-cli", "-n", "8", "FLUSHDB"], check=True, capture_output=True)
+    redis.Redis.from_url(redis_url(8)).flushdb()
     # The servers run production settings, whose hashers don't include the
     # fast test hasher.
     chief = django_user_model.objects.create_superuser("chief")
