@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from core.links import absolute_url
-from publications.data_cache import remember_each, shared_cache
+from publications.caching import remember_each
 from publications.models import Publication, Series
 from publications.selectors import filter_publications, with_card_relations
 
@@ -20,14 +20,12 @@ def feed_items(**filters):
     """Return the latest live publications for a feed, as entry dicts.
 
     An entry (title, link, teaser, dates, authors, topics, PDF) depends on
-    content alone, so with a shared cache each is remembered until content
-    changes, and a feed reads only its items' ids from the database.
+    content alone, so each is remembered until content changes, and a feed
+    reads only its items' ids from the database.
     """
     publications = filter_publications(Publication.objects.live(), **filters).order_by(
         "-publish_at", "-id"
     )
-    if shared_cache() is None:
-        return [_entry(row) for row in _entry_rows(publications)[:FEED_LENGTH]]
     ids = list(publications.values_list("pk", flat=True)[:FEED_LENGTH])
     names = {pk: f"feed-entry:{pk}" for pk in ids}
 

@@ -12,13 +12,14 @@ from core.images import make_thumbnail
 from core.links import slug_url
 from core.pdf_text import extract_pdf_text
 from core.richtext import RichTextField
+from core.transactions import AtomicSaveMixin
 from core.uploads import CleanImageField, PdfField, RandomUploadPath
 from publications.querysets import PublicationQuerySet
 
 TEASER_MAX_LENGTH = 600
 
 
-class PublicationType(models.Model):
+class PublicationType(AtomicSaveMixin, models.Model):
     """A kind of publication editors can add: "Special Report", "Analysis"."""
 
     class Kind(models.TextChoices):
@@ -39,7 +40,7 @@ class PublicationType(models.Model):
         return self.name
 
 
-class Series(models.Model):
+class Series(AtomicSaveMixin, models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     description = RichTextField(_("description"))
@@ -81,7 +82,7 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"])]
 
 
-class Publication(models.Model):
+class Publication(AtomicSaveMixin, models.Model):
     """What Reports and RelatedPublications share.
 
     One table for both gives one slug namespace (/publications/<slug>/), one
@@ -419,7 +420,7 @@ class RelatedPublication(Publication):
         return self.external_url or self.get_absolute_url()
 
 
-class SummaryPoint(models.Model):
+class SummaryPoint(AtomicSaveMixin, models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="summary_points"
     )
@@ -435,7 +436,7 @@ class SummaryPoint(models.Model):
         return self.text[:80]
 
 
-class Authorship(models.Model):
+class Authorship(AtomicSaveMixin, models.Model):
     class Role(models.TextChoices):
         AUTHOR = "author", _("Author")
         EDITOR = "editor", _("Editor")
@@ -478,7 +479,7 @@ class Authorship(models.Model):
         return str(self.author)
 
 
-class PinnedPublication(models.Model):
+class PinnedPublication(AtomicSaveMixin, models.Model):
     """An item editors put first among a publication's related items."""
 
     source = models.ForeignKey(
@@ -511,3 +512,22 @@ class PinnedPublication(models.Model):
 
     def __str__(self):
         return str(self.target)
+
+
+class ContentVersion(models.Model):
+    """The version of everything public, kept in one row (see publications.caching).
+
+    Cached pages and parts count only while the version they were built at
+    is this one; it moves on in the same transaction as every public change.
+    """
+
+    version = models.BigIntegerField()
+    # The next moment a scheduled item goes live or leaves: the version
+    # moves on then too, with no save.
+    next_change_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return str(self.version)

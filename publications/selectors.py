@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from taggit.models import Tag
 
 from authors.models import Author
-from publications.data_cache import remember
+from publications.caching import remember
 from publications.models import (
     Authorship,
     Publication,
@@ -140,9 +140,9 @@ def publication_relations(publication, *, now=None, remembered=True):
 
     authorships (with their authors, in order), topics (by name),
     summary_points (reports only), related_ids (see related_publication_ids)
-    and series_others (see series_box). With a shared cache and
-    *remembered*, all of it is one entry kept until content changes or a
-    scheduled item goes live or leaves; pass remembered=False for a preview.
+    and series_others (see series_box). With *remembered*, all of it is one
+    entry kept until content changes or a scheduled item goes live or
+    leaves; pass remembered=False for a preview.
     """
 
     def build():

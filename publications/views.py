@@ -10,8 +10,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from authors.models import Author
+from publications.caching import remember
 from publications.cards import card_rows, publication_cards, related_cards
-from publications.data_cache import remember, shared_cache
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.paging import PublicationPaginator
@@ -115,7 +115,6 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
     paginate_by = LIST_PAGE_SIZE
     section = "publications"
     excluded_filters = ()
-    excluded_choices = ()
 
     @cached_property
     def submitted_filters(self):
@@ -130,10 +129,6 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
 
     def filter_options(self):
         """Return the filter form's options, remembered while content is unchanged."""
-        if shared_cache() is None:
-            # Built afresh for each page: leave out what this page never offers.
-            choices = listing_choices(now=self.now, without=self.excluded_choices)
-            return filter_options(choices)
         return remember(
             "filter-options",
             lambda: filter_options(listing_choices(now=self.now)),
@@ -192,7 +187,6 @@ class TopicDetailView(PublicationListView):
     template_name = "publications/topic_detail.html"
     section = "topics"
     excluded_filters = ("topic",)
-    excluded_choices = ("topics",)
 
     def get(self, request, *args, **kwargs):
         self.topic = topic_for_slug(kwargs["slug"], now=self.now)
