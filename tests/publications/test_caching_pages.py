@@ -290,6 +290,16 @@ def test_known_parameters_make_one_entry_whatever_their_order(client, site_cache
     assert repeated["X-Cache"] == "hit"
 
 
+def test_sitemap_pages_keep_their_page_parameter(client, site_cache, monkeypatch):
+    monkeypatch.setattr("publications.sitemaps.PublicationSitemap.limit", 1)
+    make_report(slug="older", publish_at=timezone.now() - timedelta(days=1))
+    make_report(slug="newer")
+    first = get(client, "/sitemap-publications.xml").content.decode()
+    second = get(client, "/sitemap-publications.xml?p=2").content.decode()
+    assert "/publications/newer/" in first and "/publications/older/" not in first
+    assert "/publications/older/" in second and "/publications/newer/" not in second
+
+
 def test_each_path_keeps_a_bounded_number_of_variants(client, site_cache, settings):
     settings.FOLIO_PAGE_CACHE_VARIANTS = 3
     make_report(title="Public report")
