@@ -13,13 +13,16 @@ from publications.caching import content_version, remember
 from publications.models import ContentVersion, Publication, PublicationType
 from publications.paging import count_publications
 from publications.selectors import listing_choices
-from tests.factories import make_author, make_related, make_report, make_series, pin
+from tests.factories import (
+    ago,
+    make_author,
+    make_related,
+    make_report,
+    make_series,
+    pin,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def ago(days):
-    return timezone.now() - timedelta(days=days)
 
 
 @contextmanager

@@ -1,20 +1,13 @@
 """Related publications: pins first, then shared topics, newest, highest id."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from publications.related import related_publications
-from tests.factories import make_related, make_report, pin
+from tests.factories import ago, make_related, make_report, pin
 
 pytestmark = pytest.mark.django_db
-
-
-def ago(days):
-    return timezone.now() - timedelta(days=days)
 
 
 def titles(publications):

@@ -1,7 +1,5 @@
 """Selectors: listing filters, filter choices, series order."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from publications.selectors import (
     series_reports,
 )
 from tests.factories import (
+    ago,
     make_author,
     make_related,
     make_report,
@@ -19,10 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def ago(days):
-    return timezone.now() - timedelta(days=days)
 
 
 def titles(publications):
