@@ -43,6 +43,8 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
+        # A host not in ALLOWED_HOSTS is refused (400) here as it is below.
+        request.get_host()
         _keep_known_parameters(request)
         version = content_version()
         key = page_key(request)

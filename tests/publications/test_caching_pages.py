@@ -332,6 +332,18 @@ def test_a_cached_page_is_the_same_whatever_host_or_scheme_filled_it(
         assert hostile.content == plain.content, path
 
 
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_cached(
+    client, site_cache
+):
+    make_report(title="Public report")
+    get(client, "/publications/")
+    assert get(client, "/publications/")["X-Cache"] == "hit"
+
+    response = client.get("/publications/", headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+
+
 def test_pages_are_built_afresh_with_a_warning_when_redis_is_down(
     client, settings, caplog
 ):
