@@ -377,6 +377,11 @@ class Report(Publication):
         super().save(*args, **kwargs)
 
     @property
+    def pdf_url(self):
+        """Return the address of the PDF's view, which checks who may read it."""
+        return slug_url("publications:report-pdf", self.slug)
+
+    @property
     def type_and_number(self):
         """Return e.g. "Special Report No. 277"."""
         if self.number is None:
