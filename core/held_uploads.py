@@ -222,4 +222,4 @@ class HoldsUploadsFormMixin:
         """Remove the kept files this save used, once it has committed."""
         for _name, widget in self._holding_widgets():
             if widget.used is not None:
-                transaction.on_commit(partial(release, widget.used))
+                transaction.on_commit(partial(release, widget.used), robust=True)
