@@ -63,6 +63,7 @@ def _stored(report):
         sorted(report.tags.names()),
         [authorship.author.name for authorship in report.authorships.all()],
         [point.text for point in report.summary_points.all()],
+        [pin.target_id for pin in report.pins.all()],
     )
 
 
@@ -72,6 +73,11 @@ CHANGES = {
     "topics": {"tags": [], "new_topics": "Unreviewed topic"},
     "author": {"authorships-0-DELETE": "on"},
     "summary point": {"summary_points-0-text": "Unreviewed point"},
+    "pin": {
+        "pins-TOTAL_FORMS": "1",
+        "pins-0-position": "0",
+        "pins-0-target": lambda: str(make_related(title="Pinned").pk),
+    },
 }
 
 
