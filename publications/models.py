@@ -8,13 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from authors.models import Author
 from core.images import make_thumbnail
 from core.links import slug_url
+from core.media_files import track_files
 from core.pdf_text import extract_pdf_text
 from core.richtext import RichTextField
 from core.transactions import AtomicSaveMixin
 from core.uploads import CleanImageField, PdfField, RandomUploadPath
-from publications.querysets import PublicationQuerySet
+from publications.querysets import PublicationQuerySet, live_condition
 
 TEASER_MAX_LENGTH = 600
 
@@ -219,6 +221,9 @@ class Publication(AtomicSaveMixin, models.Model):
                 condition=Q(unpublish_at__isnull=False),
                 name="pub_unpublish_idx",
             ),
+            # Whose is this image: asked for every image served (core.views).
+            models.Index(fields=["image"], name="pub_image_idx"),
+            models.Index(fields=["thumbnail"], name="pub_thumbnail_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -378,6 +383,11 @@ class Report(Publication):
         super().save(*args, **kwargs)
 
     @property
+    def pdf_url(self):
+        """Return the address of the PDF's view, which checks who may read it."""
+        return slug_url("publications:report-pdf", self.slug)
+
+    @property
     def type_and_number(self):
         """Return e.g. "Special Report No. 277"."""
         if self.number is None:
@@ -418,6 +428,16 @@ class RelatedPublication(Publication):
     def public_url(self):
         """Return where lists link to: the external URL or the page."""
         return self.external_url or self.get_absolute_url()
+
+
+# Files nothing names any more are removed (core.media_files). Anyone may
+# fetch the images of a live item and the photo of an author credited on
+# one; other files only staff who may view their item. PDFs are private.
+track_files(Publication, public=lambda publications: publications.live())
+track_files(Report)
+track_files(
+    Author, public=lambda authors: authors.filter(live_condition("publications"))
+)
 
 
 class SummaryPoint(AtomicSaveMixin, models.Model):
