@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('authors', '0001_initial'),
-        ('publications', '0005_performance_indexes'),
+        ('publications', '0006_content_version'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
     ]
 

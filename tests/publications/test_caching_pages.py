@@ -332,9 +332,7 @@ def test_a_cached_page_is_the_same_whatever_host_or_scheme_filled_it(
         assert hostile.content == plain.content, path
 
 
-def test_a_host_not_allowed_is_refused_even_when_the_page_is_cached(
-    client, site_cache
-):
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_cached(client, site_cache):
     make_report(title="Public report")
     get(client, "/publications/")
     assert get(client, "/publications/")["X-Cache"] == "hit"
