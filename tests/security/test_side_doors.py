@@ -10,8 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
