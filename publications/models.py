@@ -17,6 +17,7 @@ from core.richtext import RichTextField
 from core.transactions import AtomicSaveMixin
 from core.uploads import CleanImageField, PdfField, RandomUploadPath
 from publications.querysets import PublicationQuerySet, live_condition
+from publications.states import State, Status
 
 TEASER_MAX_LENGTH = 600
 
@@ -91,9 +92,8 @@ class Publication(AtomicSaveMixin, models.Model):
     newest-first listing and one tag join for related items.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status = Status
+    State = State
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Report")
@@ -293,17 +293,17 @@ class Publication(AtomicSaveMixin, models.Model):
     def state(self, *, now=None):
         """Return draft, scheduled, live or expired."""
         now = now or timezone.now()
-        if self.status == self.Status.DRAFT:
-            return "draft"
+        if self.status == Status.DRAFT:
+            return State.DRAFT
         if self.publish_at > now:
-            return "scheduled"
+            return State.SCHEDULED
         if self.unpublish_at is not None and self.unpublish_at < now:
-            return "expired"
-        return "live"
+            return State.EXPIRED
+        return State.LIVE
 
     def is_live(self, *, now=None):
         """Return True if the item is publicly visible now."""
-        return self.state(now=now) == "live"
+        return self.state(now=now) == State.LIVE
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):

@@ -1,10 +1,10 @@
 """QuerySets for publications: the one place that decides what is public."""
 
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
-PUBLISHED = "published"
+from publications.states import State, Status
 
 
 def live_condition(prefix="", *, now=None):
@@ -20,7 +20,7 @@ def live_condition(prefix="", *, now=None):
     return (
         Q(**{f"{field}unpublish_at__isnull": True})
         | Q(**{f"{field}unpublish_at__gte": now})
-    ) & Q(**{f"{field}status": PUBLISHED, f"{field}publish_at__lte": now})
+    ) & Q(**{f"{field}status": Status.PUBLISHED, f"{field}publish_at__lte": now})
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -32,38 +32,22 @@ class PublicationQuerySet(models.QuerySet):
         """
         return self.filter(live_condition(now=now))
 
-    def next_state_change(self, *, now=None):
-        """Return the next moment after *now* an item goes live or leaves, or None.
-
-        Two index lookups: the earliest scheduled publish date and the
-        earliest unpublish date still ahead (an item leaves just after it).
-        """
-        now = now or timezone.now()
-        published = self.filter(status=PUBLISHED)
-        moments = [
-            published.filter(publish_at__gt=now).aggregate(at=Min("publish_at"))["at"],
-            published.filter(unpublish_at__gte=now).aggregate(at=Min("unpublish_at"))[
-                "at"
-            ],
-        ]
-        return min((moment for moment in moments if moment), default=None)
-
     def drafts(self):
-        return self.filter(status=self.model.Status.DRAFT)
+        return self.filter(status=Status.DRAFT)
 
     def scheduled(self, *, now=None):
         now = now or timezone.now()
-        return self.filter(status=self.model.Status.PUBLISHED, publish_at__gt=now)
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=now)
 
     def expired(self, *, now=None):
         now = now or timezone.now()
-        return self.filter(status=self.model.Status.PUBLISHED, unpublish_at__lt=now)
+        return self.filter(status=Status.PUBLISHED, unpublish_at__lt=now)
 
     def in_state(self, state, *, now=None):
         """Filter by a derived state: draft, scheduled, live or expired."""
-        if state == "draft":
+        if state == State.DRAFT:
             return self.drafts()
-        if state not in {"scheduled", "live", "expired"}:
+        if state not in {State.SCHEDULED, State.LIVE, State.EXPIRED}:
             raise ValueError(f"Unknown publication state: {state!r}")
         return getattr(self, state)(now=now)
 
