@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -76,7 +76,7 @@ class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and "pdf" in form.base_fields:
             try:
-                url = reverse("publications:report-pdf", kwargs={"slug": obj.slug})
+                url = obj.pdf_url or None
             except NoReverseMatch:
                 url = None
             form.base_fields["pdf"].widget.download_url = url

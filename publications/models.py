@@ -253,7 +253,7 @@ class Publication(models.Model):
         self._remember_files()
 
     def get_absolute_url(self):
-        return slug_url("publications:publication-detail", self.slug)
+        return self.link_for("publications:publication-detail")
 
     def clean(self):
         super().clean()
@@ -283,6 +283,31 @@ class Publication(models.Model):
         if isinstance(self, (Report, RelatedPublication)):
             return self
         return self.report if self.kind == self.Kind.REPORT else self.relatedpublication
+
+    @property
+    def public_url(self):
+        """Return where lists link: a related item's external URL, else the page.
+
+        PublicationQuerySet.with_own_page() is the same rule in SQL.
+        """
+        if (self.publication_kind or self.kind) == self.Kind.RELATED:
+            external_url = self.specific.external_url
+            if external_url:
+                return external_url
+        return self.get_absolute_url()
+
+    @property
+    def pdf_url(self):
+        """Return the path of the report's access-checked PDF view, or "" if none."""
+        if (self.publication_kind or self.kind) != self.Kind.REPORT:
+            return ""
+        if not self.specific.pdf:
+            return ""
+        return self.link_for("publications:report-pdf")
+
+    def link_for(self, viewname):
+        """Return the path of view *viewname* for this item's slug."""
+        return slug_url(viewname, self.slug)
 
     def state(self, *, now=None):
         """Return draft, scheduled, live or expired."""
@@ -412,11 +437,6 @@ class RelatedPublication(Publication):
             raise ValidationError(_("Give either a body or an external URL, not both."))
         if not self.body and not self.external_url:
             raise ValidationError(_("Give a body or an external URL."))
-
-    @property
-    def public_url(self):
-        """Return where lists link to: the external URL or the page."""
-        return self.external_url or self.get_absolute_url()
 
 
 class SummaryPoint(models.Model):
