@@ -26,6 +26,14 @@ MACHINE_PAGES = [
     "/sitemap-topics.xml",
     "/robots.txt",
 ]
+# Pages whose head carries canonical, Open Graph, citation and JSON-LD links.
+HTML_PAGES = [
+    "/",
+    "/publications/water-peace/",
+    "/authors/amara/",
+    "/series/borders/",
+    "/topics/water/",
+]
 
 # What a stray or forged request may carry; each is accepted by Django.
 HOSTILE = {
@@ -51,6 +59,7 @@ def site(settings):
     borders = make_series(title="Borders", slug="borders")
     make_report(
         title="Water & Peace",
+        slug="water-peace",
         authors=[amara],
         tags=["Water"],
         series=borders,
@@ -92,9 +101,9 @@ def test_machine_pages_link_only_to_the_configured_address(client, site, path):
         assert link.startswith(f"{SITE}/") or link == EXTERNAL, link
 
 
-@pytest.mark.parametrize("path", MACHINE_PAGES)
+@pytest.mark.parametrize("path", MACHINE_PAGES + HTML_PAGES)
 @pytest.mark.parametrize("headers", HOSTILE.values(), ids=HOSTILE.keys())
-def test_request_headers_never_change_a_machine_page(client, site, path, headers):
+def test_request_headers_never_change_a_public_page(client, site, path, headers):
     normal = client.get(path)
     hostile = client.get(path, headers=headers)
 
@@ -102,6 +111,17 @@ def test_request_headers_never_change_a_machine_page(client, site, path, headers
     assert hostile.content == normal.content
     for host in (b"testserver", b"evil.example", b"6666"):
         assert host not in hostile.content
+
+
+def test_a_report_page_heads_links_start_at_the_configured_address(client, site):
+    content = client.get("/publications/water-peace/").content.decode()
+    head = content.split("</head>", 1)[0]
+
+    links = re.findall(r"https?://[^\s\"<]+", head)
+    assert f'<link rel="canonical" href="{SITE}/publications/water-peace/">' in head
+    assert f"{SITE}/publications/water-peace/pdf/" in links
+    for link in links:
+        assert link.startswith(f"{SITE}/") or link == "https://schema.org", link
 
 
 def test_feed_entries_have_absolute_ids_and_links(client, site):
@@ -150,3 +170,17 @@ def test_links_follow_a_site_address_with_a_path(client, site, settings):
         for link in xml_links(client.get(path).content):
             assert link.startswith("https://example.org/folio/") or link == EXTERNAL
             assert "/folio//" not in link
+
+
+@pytest.mark.parametrize("path", ["/feeds/publications/atom/", "/sitemap.xml"])
+def test_a_stray_host_cannot_choose_what_the_page_cache_serves(
+    client, site, settings, shared_cache, path
+):
+    settings.FOLIO_PAGE_CACHE_SECONDS = 3600
+    first = client.get(path, headers={"host": "localhost:6666"})
+    cached = client.get(path)
+
+    assert first["X-Cache"] == "miss"
+    assert cached["X-Cache"] == "hit"
+    assert b"localhost" not in cached.content
+    assert f"{SITE}/".encode() in cached.content
