@@ -13,8 +13,6 @@ _ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _PLACEHOLDER = "folio-slug-placeholder"
 # What reverse() leaves unquoted in a path.
 _SLUG_SAFE = RFC3986_SUBDELIMS + "/~:@"
-
-
 # An address that already names its scheme, such as an external URL.
 _HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 

@@ -306,7 +306,11 @@ class Publication(models.Model):
         return self.link_for("publications:report-pdf")
 
     def link_for(self, viewname):
-        """Return the path of view *viewname* for this item's slug."""
+        """Return the path of view *viewname* for this item's slug.
+
+        Export rows, which borrow public_url and pdf_url, answer it without
+        reading the URL configuration for every row (publications.resources).
+        """
         return slug_url(viewname, self.slug)
 
     def state(self, *, now=None):
