@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that nothing reads a query string Django refuses to parse: a
+    # refused one is a 400 with the site's page, DEBUG or not.
+    "config.middleware.RequestDataMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # After the HTTPS redirect, before everything else: a cached page is
     # stored with the headers the middleware below gave it.
