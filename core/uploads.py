@@ -154,7 +154,7 @@ def _frame_sizes(image, data):
     PNG and WebP frames lie within the canvas, and the files declare how
     many there are; GIF frames are counted and measured from the file.
     """
-    limit = _setting("FOLIO_MAX_IMAGE_FRAMES")
+    limit = settings.FOLIO_MAX_IMAGE_FRAMES
     if image.format == "GIF":
         return gif_frame_sizes(data, limit=limit)
     return [image.size] * min(getattr(image, "n_frames", 1), limit + 1)
@@ -162,7 +162,7 @@ def _frame_sizes(image, data):
 
 def _decode_frames(image, sizes):
     """Check the frame and pixel limits on *sizes*, then decode frame by frame."""
-    max_frames = _setting("FOLIO_MAX_IMAGE_FRAMES")
+    max_frames = settings.FOLIO_MAX_IMAGE_FRAMES
     if len(sizes) > max_frames:
         raise _too_many_frames(max_frames)
     animated = len(sizes) > 1
@@ -170,7 +170,7 @@ def _decode_frames(image, sizes):
     kind = _kind(image, animated)
     for width, height in sizes:
         _check_frame_size(width, height, max_pixels=max_pixels, kind=kind)
-    max_total = _setting("FOLIO_MAX_ANIMATION_PIXELS")
+    max_total = settings.FOLIO_MAX_ANIMATION_PIXELS
     if animated and sum(width * height for width, height in sizes) > max_total:
         raise _animation_too_large(max_total)
     for index in range(max(len(sizes), 1)):
@@ -205,16 +205,6 @@ def _kind(image, animated):
     return None
 
 
-def _setting(name):
-    return getattr(settings, name, _IMAGE_DEFAULTS[name])
-
-
-# Folio keeps the first frame of an animation only; these bound the time spent
-# checking the rest: 50 megapixels of APNG decode in under 5 seconds.
-_IMAGE_DEFAULTS = {
-    "FOLIO_MAX_IMAGE_FRAMES": 300,
-    "FOLIO_MAX_ANIMATION_PIXELS": 50_000_000,
-}
 _ANIMATION_NOTE = _("An animated image is stored as a still of its first frame.")
 IMAGE_HELP_TEXT = format_lazy(
     "{} {}", _("A JPEG, PNG, WebP or GIF image."), _ANIMATION_NOTE

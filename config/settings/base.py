@@ -244,3 +244,7 @@ FOLIO_PAGE_CACHE_VARIANTS = env_int("FOLIO_PAGE_CACHE_VARIANTS", 1000)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
+# An animation is stored as its first frame; these bound the time spent checking
+# the rest (50 megapixels of APNG decode in under 5 seconds).
+FOLIO_MAX_IMAGE_FRAMES = env_int("FOLIO_MAX_IMAGE_FRAMES", 300)
+FOLIO_MAX_ANIMATION_PIXELS = env_int("FOLIO_MAX_ANIMATION_PIXELS", 50_000_000)
