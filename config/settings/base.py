@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "core",
     "authors",
     "publications",
+    # The JSON API's framework; listed for its bundled API docs assets.
+    "ninja",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -229,3 +232,12 @@ FOLIO_PAGE_CACHE_SECONDS = env_int("FOLIO_PAGE_CACHE_SECONDS", 3600)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
+
+# Open data: the JSON API and OAI-PMH (opendata). Requests a minute from one
+# client address to either, for responses not served from the page cache;
+# 0 lifts the limit.
+FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE = env_int("FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE", 120)
+# Records in one OAI-PMH ListRecords or ListIdentifiers answer.
+FOLIO_OAI_PAGE_SIZE = env_int("FOLIO_OAI_PAGE_SIZE", 100)
+# The address OAI-PMH harvesters are given to write to.
+FOLIO_OAI_ADMIN_EMAIL = os.environ.get("FOLIO_OAI_ADMIN_EMAIL", "webmaster@example.org")
