@@ -236,7 +236,9 @@ FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
 # Open data: the JSON API and OAI-PMH (opendata). Requests a minute from one
 # client address to either, for responses not served from the page cache;
 # 0 lifts the limit.
-FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE = env_int("FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE", 120)
+FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE = env_int(
+    "FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE", 120
+)
 # Records in one OAI-PMH ListRecords or ListIdentifiers answer.
 FOLIO_OAI_PAGE_SIZE = env_int("FOLIO_OAI_PAGE_SIZE", 100)
 # The address OAI-PMH harvesters are given to write to.
