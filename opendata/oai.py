@@ -51,8 +51,8 @@ def oai_pmh(request):
     try:
         answer = _VERBS[verb](verb, arguments, now)
     except OaiError as failure:
-        shown = {} if failure.code in _BARE_REQUEST_ERRORS else arguments
-        return _error_response({"verb": verb, **shown}, failure)
+        bare = failure.code in _BARE_REQUEST_ERRORS
+        return _error_response({} if bare else {"verb": verb, **arguments}, failure)
     root.append(answer)
     return _response(root)
 
