@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -99,13 +99,16 @@ def _expired_records(*, now):
 
 def _withdrawn_records(*, now):
     """Return withdrawn records of items neither live nor expired now."""
+    # Live or expired is published and past the publish date (an unpublish
+    # date comes after it). Looked up by primary key per withdrawn record.
     shown = Publication.objects.filter(
-        Q(pk__in=Publication.objects.live(now=now).values("pk"))
-        | Q(pk__in=Publication.objects.expired(now=now).values("pk"))
+        pk=OuterRef("publication_id"),
+        status=Publication.Status.PUBLISHED,
+        publish_at__lte=now,
     )
-    return WithdrawnRecord.objects.exclude(
-        publication_id__in=shown.values("pk")
-    ).annotate(datestamp=F("withdrawn_at"))
+    return WithdrawnRecord.objects.filter(~Exists(shown)).annotate(
+        datestamp=F("withdrawn_at")
+    )
 
 
 def _publication_set_filter(set_spec):
