@@ -1,10 +1,12 @@
 """A real OAI-PMH harvester (Sickle) harvests the demo repository over HTTP."""
 
+import importlib
+
 import pytest
 from django.core.management import call_command
 from sickle import Sickle
 
-from publications.models import Publication
+from publications.models import Publication, PublicationType
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,6 +14,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_sickle_harvests_every_live_demo_item_through_resumption_tokens(
     live_server, settings
 ):
+    # An earlier transactional test may have flushed the types migrations made.
+    types = importlib.import_module("publications.migrations.0002_roles_and_types")
+    for name, slug, kind in types.DEFAULT_TYPES:
+        PublicationType.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": kind}
+        )
     call_command("load_demo", verbosity=0)
     settings.FOLIO_OAI_PAGE_SIZE = 3
     withdrawn = Publication.objects.live().order_by("pk").first()
