@@ -14,6 +14,7 @@ from ninja.errors import HttpError, ValidationError
 from core.links import absolute_url
 from opendata.cursors import BadCursor, encode_cursor
 from opendata.representations import (
+    Links,
     author_data,
     publication_data,
     publication_detail_data,
@@ -132,16 +133,15 @@ def list_publications(request, filters: Query[PublicationFilters]):
         if values[name] not in (None, "")
     }
     size = filters.page_size
-    rows = list(
-        api_publications(filters=arguments, cursor=filters.cursor, now=timezone.now())[
-            : size + 1
-        ]
+    rows = api_publications(
+        filters=arguments, cursor=filters.cursor, limit=size + 1, now=timezone.now()
     )
     last = rows[size - 1] if len(rows) > size else None
+    links = Links()
     return {
         "next": last
-        and _next_link(request, values, encode_cursor(last.publish_at, last.pk)),
-        "results": [publication_data(row) for row in rows[:size]],
+        and _next_link(request, values, encode_cursor(last["publish_at"], last["pk"])),
+        "results": [publication_data(row, links) for row in rows[:size]],
     }
 
 
