@@ -84,7 +84,13 @@ def _expired_records(*, now):
     return (
         Publication.objects.expired(now=now)
         .select_related("publication_type", "report__series")
-        .only("pk", "unpublish_at", "publication_type__slug", "report__series__slug")
+        .only(
+            "pk",
+            "kind",
+            "unpublish_at",
+            "publication_type__slug",
+            "report__series__slug",
+        )
         .annotate(
             datestamp=Greatest(
                 "unpublish_at",
