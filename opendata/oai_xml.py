@@ -4,6 +4,7 @@ See http://www.openarchives.org/OAI/openarchivesprotocol.html and, for
 oai_dc, http://www.openarchives.org/OAI/2.0/oai_dc.xsd.
 """
 
+import re
 from datetime import UTC
 
 from django.conf import settings
@@ -20,6 +21,8 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+# Characters outside XML 1.0's Char production.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The type of every record, from the DCMI Type Vocabulary.
 DCMI_TYPE = "Text"
 
@@ -138,11 +141,4 @@ def _dc(parent, name, text):
 
 def xml_safe(text):
     """Return *text* without the characters XML 1.0 cannot carry."""
-    return "".join(
-        character
-        for character in str(text)
-        if character in "\t\n\r"
-        or (" " <= character <= "\ud7ff")
-        or ("\ue000" <= character <= "\ufffd")
-        or character >= "\U00010000"
-    )
+    return _NOT_XML.sub("", str(text))
