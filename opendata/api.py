@@ -5,11 +5,13 @@ listed while something live belongs to it. Answers depend on the URL alone
 (links are built from FOLIO_SITE_URL), so the page cache may keep them.
 """
 
+import pydantic_core
 from django.conf import settings
 from django.utils import timezone
 from django.utils.http import urlencode
 from ninja import NinjaAPI, Query, Swagger
 from ninja.errors import HttpError, ValidationError
+from ninja.renderers import BaseRenderer
 
 from core.links import absolute_url
 from opendata.cursors import BadCursor, encode_cursor
@@ -66,6 +68,15 @@ class FolioSwagger(Swagger):
     template = "opendata/api_docs.html"
 
 
+class JSONRenderer(BaseRenderer):
+    """JSON written by pydantic-core: several times faster than json.dumps."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return pydantic_core.to_json(data)
+
+
 class FolioAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -81,6 +92,7 @@ api = FolioAPI(
     docs=FolioSwagger(settings={"defaultModelsExpandDepth": 0}),
     docs_url="/docs/",
     openapi_url="/openapi.json",
+    renderer=JSONRenderer(),
 )
 
 _ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
@@ -104,6 +116,14 @@ def _reject_unknown(request, allowed):
     unknown = sorted(set(request.GET) - set(allowed))
     if unknown:
         raise HttpError(400, f"Unknown query parameter: {unknown[0]}.")
+
+
+def _answer(request, data):
+    """Return *data* as the 200 answer, as built: the views build it in the
+    documented shape (the fuzz tests hold them to it), and checking it again
+    took a third of a page of 50's time.
+    """
+    return api.create_response(request, data, status=200)
 
 
 def _next_link(request, values, cursor):
@@ -138,11 +158,16 @@ def list_publications(request, filters: Query[PublicationFilters]):
     )
     last = rows[size - 1] if len(rows) > size else None
     links = Links()
-    return {
-        "next": last
-        and _next_link(request, values, encode_cursor(last["publish_at"], last["pk"])),
-        "results": [publication_data(row, links) for row in rows[:size]],
-    }
+    return _answer(
+        request,
+        {
+            "next": last
+            and _next_link(
+                request, values, encode_cursor(last["publish_at"], last["pk"])
+            ),
+            "results": [publication_data(row, links) for row in rows[:size]],
+        },
+    )
 
 
 @api.get(
@@ -157,7 +182,7 @@ def get_publication(request, slug: str):
     publication = api_publication(slug, now=timezone.now())
     if publication is None:
         raise HttpError(404, "No live publication has this slug.")
-    return publication_detail_data(publication)
+    return _answer(request, publication_detail_data(publication))
 
 
 @api.get(
