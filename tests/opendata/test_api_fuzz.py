@@ -7,6 +7,8 @@ answer's status, content type and body as the document says.
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -42,7 +44,15 @@ def api_schema(db, settings):
     series = make_series(slug="water")
     make_report(slug="rivers", authors=[author], series=series, tags=["Nile"], pdf=True)
     make_related(slug="note", authors=[author], tags=["Nile", "Délta"])
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    # As Django's test client does: the test's transaction keeps the
+    # connection that the end of each request would otherwise close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_every_operation_is_fuzzed(api_schema):

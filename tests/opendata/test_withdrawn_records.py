@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from opendata.models import WithdrawnRecord
 from opendata.oai_records import record_identifier
 from publications.models import Publication
-from tests.factories import make_related, make_report, make_series
+from tests.factories import make_related, make_report, make_series, make_user
 from tests.opendata.oai_checks import OAI, dc_values, header_list, oai_error
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,14 @@ def test_an_item_published_again_is_a_full_record_again(oai):
     root = _get_record(oai, report)
     assert header_list(root) == [(record_identifier(report.pk), None)]
     assert dc_values(root, "title") == ["Back again"]
+
+
+def test_the_admin_unpublish_action_leaves_a_deleted_record(client, oai):
+    report = make_report(title=SECRET)
+    client.force_login(make_user(role="Editors"))
+    client.post(
+        reverse("admin:publications_report_changelist"),
+        {"action": "unpublish", "_selected_action": [report.pk]},
+    )
+    client.logout()
+    _assert_deleted(oai, report)
