@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.links import slug_url
 from core.richtext import RichTextField
+from core.transactions import AtomicSaveMixin
 from core.uploads import CleanImageField, RandomUploadPath
 
 
-class Author(models.Model):
+class Author(AtomicSaveMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     position = models.CharField(

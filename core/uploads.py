@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,23 @@ class PrivateMediaStorage(FileSystemStorage):
 
 
 private_storage = PrivateMediaStorage()
+
+
+class PrivateFieldFile(FieldFile):
+    """A private file whose address is its owner's access-checked view.
+
+    The owner names that view as the attribute ``<field name>_url`` (a
+    report's ``pdf_url``), so code written for public files (the admin's
+    read-only pages and file inputs) links to the view instead of failing.
+    """
+
+    @property
+    def url(self):
+        self._require_file()
+        url = getattr(self.instance, f"{self.field.name}_url", None)
+        if not url:
+            return self.storage.url(self.name)  # refuses: there is no view
+        return url
 
 
 def _too_large_message(limit):
@@ -194,6 +212,8 @@ class PdfFormField(forms.FileField):
 
 class PdfField(models.FileField):
     """A PDF kept in private storage, reachable only through an access-checked view."""
+
+    attr_class = PrivateFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("storage", private_storage)

@@ -1,4 +1,8 @@
-"""Serving public uploads: images only, never the private folder."""
+"""Serving public uploads: images only, never the private folder.
+
+An image is served to anyone only while a live item (or an author credited
+on one) names it; staff who may view the item see the others, uncached.
+"""
 
 import posixpath
 from pathlib import PurePosixPath
@@ -9,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from core import media_files
 from core.uploads import IMAGE_FORMATS
 
 # What public media holds: the images and thumbnails of publications and
@@ -17,6 +22,9 @@ PUBLIC_MEDIA_TYPES = {
     f".{extension}": content_type for extension, content_type in IMAGE_FORMATS.values()
 } | {".jpeg": "image/jpeg"}
 PRIVATE_FOLDER = "private"
+# Short, so that a withdrawn item's images leave browser and proxy caches
+# soon after they stop being served; a revalidation is a cheap 304.
+PUBLIC_MEDIA_MAX_AGE = 5 * 60
 
 
 @require_safe
@@ -32,10 +40,16 @@ def public_media(request, path):
     content_type = PUBLIC_MEDIA_TYPES.get(normalized.suffix.lower())
     if content_type is None:
         raise Http404("Not found.")
-    response = serve(request, str(normalized), document_root=settings.MEDIA_ROOT)
+    name = str(normalized)
+    if media_files.is_public(name):
+        cache_control = {"public": True, "max_age": PUBLIC_MEDIA_MAX_AGE}
+    elif media_files.may_preview(request.user, name):
+        cache_control = {"private": True, "no_store": True}
+    else:
+        raise Http404("Not found.")
+    response = serve(request, name, document_root=settings.MEDIA_ROOT)
     response["Content-Type"] = content_type
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
-    # Stored names carry a random part and a new upload gets a new name.
-    patch_cache_control(response, public=True, max_age=60 * 60 * 24 * 30)
+    patch_cache_control(response, **cache_control)
     return response

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -71,16 +70,6 @@ class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
     @admin.display(description=_("type and number"), ordering="number")
     def type_label(self, report):
         return report.type_and_number
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and "pdf" in form.base_fields:
-            try:
-                url = reverse("publications:report-pdf", kwargs={"slug": obj.slug})
-            except NoReverseMatch:
-                url = None
-            form.base_fields["pdf"].widget.download_url = url
-        return form
 
 
 @admin.register(RelatedPublication)

@@ -2,7 +2,8 @@
 
 Publishing (status, publish date, unpublish date) needs the
 ``publications.publish_publication`` permission on every admin path: the
-form, the bulk actions and the saving of the object itself.
+form, the bulk actions and the saving of the object itself. So does any
+change to an item already published (see publications.admin_locking).
 """
 
 from django import forms
@@ -28,13 +29,16 @@ from publications.admin_filters import (
 )
 from publications.admin_forms import PdfAdminWidget, PublicationAdminForm
 from publications.admin_history import PublicationHistoryAdmin
+from publications.admin_locking import PublishedLockMixin
 from publications.models import Authorship, Publication, PublicationType
+from publications.roles import may_publish
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
-PUBLISH_PERMISSION = "publications.publish_publication"
 
 
-class PublicationAdminBase(VersionedAdminMixin, PublicationHistoryAdmin):
+class PublicationAdminBase(
+    PublishedLockMixin, VersionedAdminMixin, PublicationHistoryAdmin
+):
     publication_kind = None  # Publication.Kind value of the admin's model
 
     form = PublicationAdminForm
@@ -65,7 +69,7 @@ class PublicationAdminBase(VersionedAdminMixin, PublicationHistoryAdmin):
     # Permissions
 
     def has_publish_permission(self, request, obj=None):
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return may_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

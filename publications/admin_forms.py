@@ -4,7 +4,6 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
-from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
@@ -120,21 +119,14 @@ class _StoredPdf:
 
 
 class PdfAdminWidget(HoldsUploadWidgetMixin, AdminFileWidget):
-    """Link the current PDF to its access-checked download view.
+    """Show the current PDF by its file name, linked to its access-checked view.
 
-    PDFs live in private storage, which has no public URL. A PDF chosen in a
-    save refused for another field is kept (see core.held_uploads).
+    A PDF chosen in a save refused for another field is kept (see
+    core.held_uploads).
     """
-
-    download_url = None
-
-    def is_initial(self, value):
-        # Private storage raises on .url, which the default check reads. Only
-        # a stored file is "current", not one just chosen.
-        return isinstance(value, FieldFile) and bool(value.name)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         if context["widget"]["is_initial"]:
-            context["widget"]["value"] = _StoredPdf(value.name, self.download_url or "")
+            context["widget"]["value"] = _StoredPdf(value.name, value.url)
         return context

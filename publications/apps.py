@@ -8,3 +8,6 @@ class PublicationsConfig(AppConfig):
 
     def ready(self):
         from publications import signals  # noqa: F401
+        from publications.caching import receivers
+
+        receivers.connect()

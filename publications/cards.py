@@ -1,10 +1,10 @@
 """Publication cards, rendered once per content version for every list.
 
 A card (type, title, date, authors, teaser, topics) is the same on every
-list that shows it and changes only when content does, so with a shared
-cache each is rendered once and kept under the content version (see
-data_cache.remember_each): a list page then reads its cards in one round
-trip instead of fetching authors and topics and rendering templates. A list
+list that shows it and changes only when content does, so each is rendered
+once and remembered (see publications.caching): a list page then reads its
+cards in one round trip instead of fetching authors and topics and
+rendering templates. A list
 card's teaser is left as a slot and filled per page, so that search results
 can show it with their matches marked.
 """
@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from publications.data_cache import remember_each, shared_cache
+from publications.caching import remember_each
 from publications.models import Publication
 from publications.selectors import with_card_relations
 from publications.templatetags.folio import highlighted
@@ -24,12 +24,8 @@ _TEASER_SLOT = "\ue000teaser\ue000"
 def card_rows(publications):
     """Return *publications* as the rows publication_cards() needs.
 
-    With a shared cache only ids and teasers are read: the rest of a card is
-    remembered. Without one, cards are rendered from rows fetched with their
-    authors and topics.
+    Only ids and teasers are read: the rest of a card is remembered.
     """
-    if shared_cache() is None:
-        return with_card_relations(publications)
     return publications.only("pk", "teaser")
 
 

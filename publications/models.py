@@ -8,17 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from authors.models import Author
 from core.images import make_thumbnail
 from core.links import slug_url
+from core.media_files import track_files
 from core.pdf_text import extract_pdf_text
 from core.richtext import RichTextField
+from core.transactions import AtomicSaveMixin
 from core.uploads import CleanImageField, PdfField, RandomUploadPath
-from publications.querysets import PublicationQuerySet
+from publications.querysets import PublicationQuerySet, live_condition
+from publications.states import State, Status
 
 TEASER_MAX_LENGTH = 600
 
 
-class PublicationType(models.Model):
+class PublicationType(AtomicSaveMixin, models.Model):
     """A kind of publication editors can add: "Special Report", "Analysis"."""
 
     class Kind(models.TextChoices):
@@ -39,7 +43,7 @@ class PublicationType(models.Model):
         return self.name
 
 
-class Series(models.Model):
+class Series(AtomicSaveMixin, models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     description = RichTextField(_("description"))
@@ -81,16 +85,15 @@ class TaggedPublication(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"])]
 
 
-class Publication(models.Model):
+class Publication(AtomicSaveMixin, models.Model):
     """What Reports and RelatedPublications share.
 
     One table for both gives one slug namespace (/publications/<slug>/), one
     newest-first listing and one tag join for related items.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status = Status
+    State = State
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Report")
@@ -218,6 +221,9 @@ class Publication(models.Model):
                 condition=Q(unpublish_at__isnull=False),
                 name="pub_unpublish_idx",
             ),
+            # Whose is this image: asked for every image served (core.views).
+            models.Index(fields=["image"], name="pub_image_idx"),
+            models.Index(fields=["thumbnail"], name="pub_thumbnail_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -253,7 +259,7 @@ class Publication(models.Model):
         self._remember_files()
 
     def get_absolute_url(self):
-        return slug_url("publications:publication-detail", self.slug)
+        return self.link_for("publications:publication-detail")
 
     def clean(self):
         super().clean()
@@ -284,20 +290,49 @@ class Publication(models.Model):
             return self
         return self.report if self.kind == self.Kind.REPORT else self.relatedpublication
 
+    @property
+    def public_url(self):
+        """Return where lists link: a related item's external URL, else the page.
+
+        PublicationQuerySet.with_own_page() is the same rule in SQL.
+        """
+        if (self.publication_kind or self.kind) == self.Kind.RELATED:
+            external_url = self.specific.external_url
+            if external_url:
+                return external_url
+        return self.get_absolute_url()
+
+    @property
+    def pdf_url(self):
+        """Return the path of the report's access-checked PDF view, or "" if none."""
+        if (self.publication_kind or self.kind) != self.Kind.REPORT:
+            return ""
+        if not self.specific.pdf:
+            return ""
+        return self.link_for("publications:report-pdf")
+
+    def link_for(self, viewname):
+        """Return the path of view *viewname* for this item's slug.
+
+        Export rows, which borrow public_url and pdf_url, answer it without
+        reading the URL configuration for every row (publications.resources).
+        """
+        return slug_url(viewname, self.slug)
+
     def state(self, *, now=None):
         """Return draft, scheduled, live or expired."""
         now = now or timezone.now()
-        if self.status == self.Status.DRAFT:
-            return "draft"
+        if self.status == Status.DRAFT:
+            return State.DRAFT
         if self.publish_at > now:
-            return "scheduled"
+            return State.SCHEDULED
         if self.unpublish_at is not None and self.unpublish_at < now:
-            return "expired"
-        return "live"
+            return State.EXPIRED
+        return State.LIVE
 
     def is_live(self, *, now=None):
         """Return True if the item is publicly visible now."""
-        return self.state(now=now) == "live"
+        return self.state(now=now) == State.LIVE
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
@@ -413,13 +448,18 @@ class RelatedPublication(Publication):
         if not self.body and not self.external_url:
             raise ValidationError(_("Give a body or an external URL."))
 
-    @property
-    def public_url(self):
-        """Return where lists link to: the external URL or the page."""
-        return self.external_url or self.get_absolute_url()
+
+# Files nothing names any more are removed (core.media_files). Anyone may
+# fetch the images of a live item and the photo of an author credited on
+# one; other files only staff who may view their item. PDFs are private.
+track_files(Publication, public=lambda publications: publications.live())
+track_files(Report)
+track_files(
+    Author, public=lambda authors: authors.filter(live_condition("publications"))
+)
 
 
-class SummaryPoint(models.Model):
+class SummaryPoint(AtomicSaveMixin, models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="summary_points"
     )
@@ -435,7 +475,7 @@ class SummaryPoint(models.Model):
         return self.text[:80]
 
 
-class Authorship(models.Model):
+class Authorship(AtomicSaveMixin, models.Model):
     class Role(models.TextChoices):
         AUTHOR = "author", _("Author")
         EDITOR = "editor", _("Editor")
@@ -478,7 +518,7 @@ class Authorship(models.Model):
         return str(self.author)
 
 
-class PinnedPublication(models.Model):
+class PinnedPublication(AtomicSaveMixin, models.Model):
     """An item editors put first among a publication's related items."""
 
     source = models.ForeignKey(
@@ -511,3 +551,22 @@ class PinnedPublication(models.Model):
 
     def __str__(self):
         return str(self.target)
+
+
+class ContentVersion(models.Model):
+    """The version of everything public, kept in one row (see publications.caching).
+
+    Cached pages and parts count only while the version they were built at
+    is this one; it moves on in the same transaction as every public change.
+    """
+
+    version = models.BigIntegerField()
+    # The next moment a scheduled item goes live or leaves: the version
+    # moves on then too, with no save.
+    next_change_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return str(self.version)

@@ -7,7 +7,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
-from publications.data_cache import remember, shared_cache
+from publications.caching import remember
 
 # From this offset on, a page's ids are found first, in the index alone, and
 # only its own rows are read: deep pages then cost little more than page 1.
@@ -17,10 +17,8 @@ DEFERRED_JOIN_OFFSET = 1_000
 def count_publications(publications, *, key, now=None):
     """Return publications.count(); *key* names the filters that made them.
 
-    With a shared cache the count is remembered until content changes.
+    The count is remembered until content changes.
     """
-    if shared_cache() is None:
-        return publications.count()
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return remember(f"count:{digest}", publications.count, now=now)
 
@@ -30,16 +28,14 @@ ANCHOR_STEP = 1_000
 
 
 def page_anchors(publications, *, key, now=None):
-    """Return (publish_at, pk) of rows 0, ANCHOR_STEP, 2 x ANCHOR_STEP... or None.
+    """Return (publish_at, pk) of rows 0, ANCHOR_STEP, 2 x ANCHOR_STEP...
 
     *publications* are in newest-first order; *key* names the filters that
     made them (as for count_publications). A deep page then starts at the
     anchor before it and skips fewer than ANCHOR_STEP rows, instead of every
-    row before it. The anchors take one pass over the list's index, so they
-    are only worth it remembered: without a shared cache this returns None.
+    row before it. The anchors take one pass over the list's index and are
+    remembered until content changes.
     """
-    if shared_cache() is None:
-        return None
 
     def build():
         numbered = (
@@ -64,16 +60,13 @@ RANKED_IDS_KEPT = 1_000
 
 
 def ranked_ids(publications, *, key, now=None):
-    """Return the ids of the first RANKED_IDS_KEPT *publications*, or None.
+    """Return the ids of the first RANKED_IDS_KEPT *publications*.
 
     For lists in an order the database computes per row, such as search
     relevance: ranking every match is most of a search's cost, and the
     order only changes with content. *key* names the filters that made the
-    list (as for count_publications). Without a shared cache this returns
-    None, and pages are read as usual.
+    list (as for count_publications).
     """
-    if shared_cache() is None:
-        return None
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return remember(
         f"ranked:{digest}",

@@ -1,49 +1,43 @@
 """Related publications: pinned items first, then items sharing topics."""
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from publications.data_cache import remember, shared_cache
+from publications.caching import remember
 from publications.models import PinnedPublication, Publication, TaggedPublication
 from publications.querysets import live_condition
 
 
 def related_publications(publication, *, limit=None, now=None):
-    """Return the live items to show as related to *publication*.
+    """Return, as a list, the live items to show as related to *publication*.
 
     Items pinned by editors come first, in pinned order; then live items
     sharing at least one tag, most shared first, then newest, then highest
     id. *publication* itself is never included and nothing unrelated pads
-    the list. One SQL query; the counting happens in the database. With a
-    shared cache, the ranked ids are remembered until content changes (see
-    remember()), and the query fetches only those.
-    """
-    if limit is None:
-        limit = settings.FOLIO_RELATED_COUNT
-    if limit <= 0:
-        return Publication.objects.none()
-    if shared_cache() is None:
-        return _related(publication, limit=limit, now=now)
-    ids = related_publication_ids(publication, limit=limit, now=now)
-    return _related(publication, limit=limit, now=now, among=ids)
-
-
-def related_publication_ids(publication, *, limit=None, now=None, remembered=True):
-    """Return the ids of related_publications(), in order.
-
-    With a shared cache they are found by reading few tag rows (see
-    _related_ids) and, if *remembered*, kept until content changes or a
-    scheduled item goes live or leaves (see remember()).
+    the list. The ranked ids are remembered until content changes (see
+    related_publication_ids()), and the query fetches only those.
     """
     if limit is None:
         limit = settings.FOLIO_RELATED_COUNT
     if limit <= 0:
         return []
-    if shared_cache() is None:
-        related = _related(publication, limit=limit, now=now)
-        return list(related.values_list("pk", flat=True))
+    ids = related_publication_ids(publication, limit=limit, now=now)
+    return _rows_in_order(publication, ids, now=now)
+
+
+def related_publication_ids(publication, *, limit=None, now=None, remembered=True):
+    """Return the ids of related_publications(), in order.
+
+    They are found by reading few tag rows (see _related_ids) and, if
+    *remembered*, kept until content changes or a scheduled item goes live
+    or leaves (see publications.caching).
+    """
+    if limit is None:
+        limit = settings.FOLIO_RELATED_COUNT
+    if limit <= 0:
+        return []
     if not remembered:
         return _related_ids(publication, limit=limit, now=now)
     return remember(
@@ -53,43 +47,20 @@ def related_publication_ids(publication, *, limit=None, now=None, remembered=Tru
     )
 
 
-def _related(publication, *, limit, now, among=None):
-    pins = PinnedPublication.objects.filter(source_id=publication.pk)
-    own_tags = TaggedPublication.objects.filter(
-        content_object_id=publication.pk
-    ).values("tag_id")
-    sharing = TaggedPublication.objects.filter(tag_id__in=own_tags)
-    pin = pins.filter(target_id=OuterRef("pk")).order_by()
-    shared_count = (
-        sharing.filter(content_object_id=OuterRef("pk"))
-        .order_by()
-        .values("content_object_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    if among is None:
-        candidates = Q(pk__in=pins.values("target_id")) | Q(
-            pk__in=sharing.values("content_object_id")
-        )
-    else:
-        candidates = Q(pk__in=among)
-    return (
+def _rows_in_order(publication, ids, *, now):
+    """Return the live publications *ids*, in that order, with shared_tags."""
+    own = TaggedPublication.objects.filter(content_object_id=publication.pk)
+    rows = (
         Publication.objects.live(now=now)
-        .exclude(pk=publication.pk)
-        .filter(candidates)
+        .filter(pk__in=ids)
         .annotate(
-            pin_position=Subquery(pin.values("position")[:1]),
-            pin_id=Subquery(pin.values("pk")[:1]),
-            shared_tags=Coalesce(Subquery(shared_count), Value(0)),
+            shared_tags=Coalesce(
+                _shared_tags(own.values("tag_id"), OuterRef("pk")), Value(0)
+            )
         )
-        .order_by(
-            F("pin_position").asc(nulls_last=True),
-            F("pin_id").asc(nulls_last=True),
-            "-shared_tags",
-            "-publish_at",
-            "-pk",
-        )[:limit]
+        .in_bulk()
     )
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _related_ids(publication, *, limit, now):
@@ -100,7 +71,8 @@ def _related_ids(publication, *, limit, now):
     tags carries at least one of any n - k + 1 of them, so, for k from n
     down, only items carrying one of the n - k + 1 rarest own tags are
     counted; once enough of them share k or more, no other item can rank
-    higher. At k = 1 every sharing item is counted, in one grouped pass.
+    higher. A few values of k are tried (see _shared_tag_steps); at k = 1
+    every sharing item is counted, in one grouped pass.
     """
     pins = PinnedPublication.objects.filter(source_id=publication.pk)
     pinned = list(
@@ -117,7 +89,7 @@ def _related_ids(publication, *, limit, now):
         .exclude(pk=publication.pk)
         .exclude(pk__in=pins.values("target_id"))
     )
-    for least in range(len(own), 1, -1):
+    for least in _shared_tag_steps(len(own)):
         rarest = own[: len(own) - least + 1]
         carrying = (
             TaggedPublication.objects.filter(tag_id__in=rarest)
@@ -145,6 +117,16 @@ def _related_ids(publication, *, limit, now):
         .values_list("content_object_id", flat=True)
     )
     return pinned + list(sharing[:need])
+
+
+def _shared_tag_steps(own_count):
+    """Return the values of k _related_ids() tries, most shared first.
+
+    At most five whatever the number of own tags, so the number of queries
+    stays fixed; any k gives the right ranking when it finds enough items.
+    """
+    steps = {own_count, own_count * 3 // 4, own_count // 2, own_count // 4, 2}
+    return sorted((k for k in steps if 2 <= k <= own_count), reverse=True)
 
 
 # How many tag rows are counted at most to tell a rare tag from a common one.

@@ -45,3 +45,21 @@ EDITORS = [
 EXPORTERS = [*_perms(_ALL_MODELS, ("view",)), EXPORT]
 
 ROLES = {"Contributors": CONTRIBUTORS, "Editors": EDITORS, "Exporters": EXPORTERS}
+
+PUBLISH_PERMISSION = "{}.{}".format(*PUBLISH)
+_PUBLISHED = "published"  # Publication.Status.PUBLISHED; no model import here
+
+
+def may_publish(user):
+    """Return True if *user* may publish, schedule and unpublish."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def may_change(user, publication):
+    """Return True if *user* may save changes to *publication* as it is stored.
+
+    Whatever is saved to a published item (live, scheduled, or past its
+    unpublish date and one date change from live again) is public without
+    review, so only those who may publish change one.
+    """
+    return publication.status != _PUBLISHED or may_publish(user)

@@ -10,13 +10,14 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from authors.models import Author
+from publications.caching import remember
 from publications.cards import card_rows, publication_cards, related_cards
-from publications.data_cache import remember, shared_cache
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.paging import PublicationPaginator
 from publications.selectors import (
     SERIES_BOX_SIZE,
+    author_for_slug,
     filter_publications,
     listing_choices,
     live_authors,
@@ -24,6 +25,7 @@ from publications.selectors import (
     live_series,
     live_topics,
     publication_relations,
+    series_for_slug,
     series_reports,
     topic_for_slug,
 )
@@ -115,7 +117,6 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
     paginate_by = LIST_PAGE_SIZE
     section = "publications"
     excluded_filters = ()
-    excluded_choices = ()
 
     @cached_property
     def submitted_filters(self):
@@ -130,10 +131,6 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
 
     def filter_options(self):
         """Return the filter form's options, remembered while content is unchanged."""
-        if shared_cache() is None:
-            # Built afresh for each page: leave out what this page never offers.
-            choices = listing_choices(now=self.now, without=self.excluded_choices)
-            return filter_options(choices)
         return remember(
             "filter-options",
             lambda: filter_options(listing_choices(now=self.now)),
@@ -192,7 +189,6 @@ class TopicDetailView(PublicationListView):
     template_name = "publications/topic_detail.html"
     section = "topics"
     excluded_filters = ("topic",)
-    excluded_choices = ("topics",)
 
     def get(self, request, *args, **kwargs):
         self.topic = topic_for_slug(kwargs["slug"], now=self.now)
@@ -314,21 +310,23 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
 
     paginate_by = LIST_PAGE_SIZE
     owner_model = None
+    # A selector: the owner with this slug if it has something live, or None.
+    owner_for_slug = None
 
     def count_key(self):
         return f"{self.owner_model._meta.label}:{self.owner.pk}"
 
     def get(self, request, *args, **kwargs):
-        self.owner = get_object_or_404(self.owner_model, slug=kwargs["slug"])
-        response = super().get(request, *args, **kwargs)
-        # An author or series with nothing public has no public page yet.
-        if not self.object_list_count and not can_preview(request.user):
-            raise Http404(_("Nothing has been published here yet."))
-        return response
+        # Nothing public yet answers as an unknown slug does, word for word.
+        self.owner = self.owner_for_slug(kwargs["slug"], now=self.now)
+        if self.owner is None and can_preview(request.user):
+            self.owner = self.owner_model.objects.filter(slug=kwargs["slug"]).first()
+        if self.owner is None:
+            raise Http404(_("Nothing has been published here."))
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.object_list_count = context["paginator"].count
         context["cards"] = publication_cards(context["object_list"], heading_level=3)
         return context
 
@@ -351,6 +349,7 @@ class AuthorListView(PublicViewMixin, ListView):
 class AuthorDetailView(_PaginatedOwnerView):
     template_name = "publications/author_detail.html"
     owner_model = Author
+    owner_for_slug = staticmethod(author_for_slug)
     section = "authors"
 
     def get_queryset(self):
@@ -381,6 +380,7 @@ class SeriesListView(PublicViewMixin, ListView):
 class SeriesDetailView(_PaginatedOwnerView):
     template_name = "publications/series_detail.html"
     owner_model = Series
+    owner_for_slug = staticmethod(series_for_slug)
     section = "series"
 
     def get_queryset(self):

@@ -20,7 +20,11 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _start():
+def start_redis(*options):
+    """Start a redis-server of its own with *options*; return its port or None.
+
+    It is stopped when the test run ends.
+    """
     executable = shutil.which("redis-server")
     if executable is None:
         return None
@@ -39,6 +43,7 @@ def _start():
             "no",
             "--dir",
             folder,
+            *options,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -70,7 +75,7 @@ def _stop(process, folder):
 def redis_port():
     """Return the port of this test run's Redis server, or None without one."""
     if "port" not in _server:
-        _server["port"] = _start()
+        _server["port"] = start_redis()
     return _server["port"]
 
 
@@ -82,6 +87,27 @@ def redis_is_up():
 def redis_url(db=0):
     """Return the URL of database *db* on this test run's own Redis server."""
     return f"redis://127.0.0.1:{redis_port()}/{db}"
+
+
+def redis_cache_settings(location, **options):
+    """Return CACHES for Folio's Redis cache at *location*."""
+    return {
+        "default": {
+            "BACKEND": "core.cache.FolioRedisCache",
+            "LOCATION": location,
+            "OPTIONS": options,
+        }
+    }
+
+
+# The cache of a site without Redis: a table of its own database (migrate
+# makes it), shared by every app server.
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "folio_cache",
+    }
+}
 
 
 def shared_cache_settings(tmp_path):

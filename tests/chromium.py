@@ -4,6 +4,8 @@ import contextlib
 import os
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -52,3 +54,16 @@ def launched_chromium():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser(django_db_setup):
+    """Start Chromium once for the package whose conftest imports this fixture.
+
+    Package scope stops it before other packages' tests run.
+    """
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+    with launched_chromium() as chromium:
+        yield chromium

@@ -26,13 +26,13 @@ def clear_cache():
     """Start every test with an empty cache."""
     from django.core.cache import cache
 
-    from publications import data_cache
+    from publications.caching import forget_in_process
 
     cache.clear()
-    data_cache.forget_in_process()
+    forget_in_process()
     yield
     cache.clear()
-    data_cache.forget_in_process()
+    forget_in_process()
 
 
 @pytest.fixture(scope="session")

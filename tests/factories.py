@@ -31,6 +31,11 @@ def _unique(prefix):
     return f"{prefix}-{next(_counter)}"
 
 
+def ago(days):
+    """Return the moment *days* days before now (negative: in the future)."""
+    return timezone.now() - timedelta(days=days)
+
+
 def image_bytes(*, image_format="PNG", size=(64, 48), color=(40, 90, 160)):
     """Return the bytes of a small generated image."""
     output = io.BytesIO()

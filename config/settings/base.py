@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # After the HTTPS redirect, before everything else: a cached page is
     # stored with the headers the middleware below gave it.
-    "publications.middleware.PublicPageCacheMiddleware",
+    "publications.caching.pages.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 answers for freshly built pages (the page cache answers
@@ -179,7 +179,9 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: shared Redis when configured, otherwise per-process memory.
+# The shared cache every app server of the site sees (publications.caching):
+# Redis when configured, otherwise a table in the site's own database, made
+# by migrate. Redis needs a maxmemory policy that evicts (README, "Caching").
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -189,7 +191,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "folio_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_DB_CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 
 LOGGING = {
     "version": 1,
@@ -229,6 +237,8 @@ FOLIO_PUBLISHER_PLACE = os.environ.get("FOLIO_PUBLISHER_PLACE", "Washington, DC"
 FOLIO_RELATED_COUNT = env_int("FOLIO_RELATED_COUNT", 3)
 # Whole public pages for anonymous readers; 0 turns the page cache off.
 FOLIO_PAGE_CACHE_SECONDS = env_int("FOLIO_PAGE_CACHE_SECONDS", 3600)
+# At most this many pages with a query string per path and content version.
+FOLIO_PAGE_CACHE_VARIANTS = env_int("FOLIO_PAGE_CACHE_VARIANTS", 1000)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)

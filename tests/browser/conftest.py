@@ -2,17 +2,11 @@
 
 import pytest
 
-from tests.chromium import ARTIFACTS, launched_chromium, missing_browser
+from tests import chromium
+from tests.chromium import ARTIFACTS
 
-
-@pytest.fixture(scope="package")
-def browser(django_db_setup):
-    """Start Chromium once for this package; stop it before other tests run."""
-    reason = missing_browser()
-    if reason:
-        pytest.skip(reason)
-    with launched_chromium() as chromium:
-        yield chromium
+# Chromium, started once for this package.
+browser = chromium.browser
 
 
 @pytest.fixture

@@ -4,21 +4,28 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import image_bytes, make_author, make_report
+from core.views import PUBLIC_MEDIA_MAX_AGE
+from publications.models import Report
+from tests.admin_pages import admin_url, logged_in, open_form
+from tests.factories import image_bytes, make_author, make_report, make_user
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
 def test_images_and_thumbnails_are_served_with_nosniff(client):
-    report = make_report(image=True)
     author = make_author(photo=True)
+    report = make_report(image=True, authors=[author])
 
     for field_file in (report.image, report.thumbnail, author.photo):
         response = client.get(field_file.url)
@@ -77,7 +84,7 @@ def test_only_safe_methods_are_allowed(client):
 
 
 def test_production_settings_serve_public_images_but_not_private_files(tmp_path):
-    """Under `make serve` (DEBUG off) images show and private files stay hidden."""
+    """Under `make serve` (DEBUG off) live images show, private files stay hidden."""
     (tmp_path / "images" / "abc").mkdir(parents=True)
     (tmp_path / "images" / "abc" / "cover.png").write_bytes(image_bytes())
     (tmp_path / "private" / "pdfs").mkdir(parents=True)
@@ -88,6 +95,13 @@ def test_production_settings_serve_public_images_but_not_private_files(tmp_path)
         "from django.core.management import call_command;"
         "call_command('collectstatic', interactive=False, verbosity=0);"
         "from django.test import Client;"
+        "call_command('migrate', verbosity=0);"
+        "from publications.models import PublicationType, Report;"
+        "report = Report(title='Live', slug='live', teaser='A teaser.',"
+        " status='published', publication_type=PublicationType.objects"
+        ".filter(kind='report').first());"
+        "report.save();"
+        "Report.objects.filter(pk=report.pk).update(image='images/abc/cover.png');"
         "c = Client();"
         "get = lambda p: c.get(p, secure=True, headers={'host': 'folio.example.org'});"
         "image = get('/media/images/abc/cover.png');"
@@ -101,6 +115,7 @@ def test_production_settings_serve_public_images_but_not_private_files(tmp_path)
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "media-production-test-key-" + "m" * 50,
         "DJANGO_ALLOWED_HOSTS": "folio.example.org",
+        "FOLIO_SITE_URL": "https://folio.example.org",
         "DJANGO_MEDIA_ROOT": str(tmp_path),
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
@@ -123,3 +138,97 @@ def test_production_settings_serve_public_images_but_not_private_files(tmp_path)
         "type": "image/png",
         "private": 404,
     }
+
+
+# Whose images anyone may fetch: those of live items and of authors credited
+# on one. Staff who may view the item see the others, never from a cache.
+
+
+def _not_live():
+    now = timezone.now()
+    return {
+        "draft": make_report(image=True, published=False),
+        "scheduled": make_report(image=True, publish_at=now + timedelta(days=1)),
+        "expired": make_report(
+            image=True,
+            publish_at=now - timedelta(days=3),
+            unpublish_at=now - timedelta(days=1),
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_images_of_items_that_are_not_live_are_not_served_to_readers(client):
+    for state, report in _not_live().items():
+        for field_file in (report.image, report.thumbnail):
+            assert client.get(field_file.url).status_code == 404, state
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["Editors", "Contributors", "Exporters"])
+def test_staff_who_may_view_an_item_see_its_images_uncached(role):
+    staff = logged_in(make_user(role=role))
+
+    for state, report in _not_live().items():
+        response = staff.get(report.thumbnail.url)
+        assert response.status_code == 200, state
+        assert "no-store" in response["Cache-Control"], state
+        assert "public" not in response["Cache-Control"], state
+
+    assert logged_in(make_user()).get(report.image.url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_live_images_are_cached_for_minutes_not_weeks(client):
+    report = make_report(image=True)
+
+    response = client.get(report.image.url)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
+    assert PUBLIC_MEDIA_MAX_AGE <= 10 * 60
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_items_images_stop_being_served(client):
+    report = make_report(image=True)
+    assert client.get(report.image.url).status_code == 200
+    editor = logged_in(make_user(role="Editors"))
+
+    editor.post(
+        reverse("admin:publications_report_changelist"),
+        {"action": "unpublish", "_selected_action": [report.pk]},
+    )
+
+    assert client.get(report.image.url).status_code == 404
+    assert client.get(report.thumbnail.url).status_code == 404
+    assert editor.get(report.image.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_author_photo_is_public_while_a_live_item_credits_them(client):
+    author = make_author(photo=True)
+    assert client.get(author.photo.url).status_code == 404
+    make_report(published=False, authors=[author])
+    assert client.get(author.photo.url).status_code == 404
+
+    make_report(authors=[author])
+
+    assert client.get(author.photo.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_image_kept_only_for_history_is_not_served_to_readers(client):
+    report = make_report(image=True)
+    editor = logged_in(make_user(role="Editors"))
+    editor.post(admin_url(report), open_form(editor, admin_url(report), report))
+    old = report.image.url
+    editor.post(
+        admin_url(report),
+        open_form(editor, admin_url(report), report)
+        | {"image": SimpleUploadedFile("new.png", image_bytes(color=(9, 9, 9)))},
+    )
+
+    assert client.get(old).status_code == 404
+    assert editor.get(old).status_code == 200  # shown on the History pages
+    assert client.get(Report.objects.get(pk=report.pk).image.url).status_code == 200

@@ -132,8 +132,9 @@ class Server:
         assert status == 302, f"{action} failed with {status}"
 
 
-@pytest.fixture
-def servers(tmp_path, django_user_model):
+@pytest.fixture(params=["redis", "database cache"])
+def servers(request, tmp_path, django_user_model):
+    """Two app servers sharing PostgreSQL, with Redis and then without it."""
     settings_dict = connection.settings_dict
     database_url = (
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
@@ -143,7 +144,6 @@ def servers(tmp_path, django_user_model):
         **os.environ,
         **production_env(
             DATABASE_URL=database_url,
-            REDIS_URL=redis_url(8),
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="false",
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),
@@ -151,13 +151,16 @@ def servers(tmp_path, django_user_model):
             FOLIO_PAGE_CACHE_SECONDS="3600",
         ),
     }
+    env.pop("REDIS_URL", None)
+    if request.param == "redis":
+        env["REDIS_URL"] = redis_url(8)
+        redis.Redis.from_url(redis_url(8)).flushdb()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=PROJECT_DIR,
         env=env,
         check=True,
     )
-    redis.Redis.from_url(redis_url(8)).flushdb()
     # The servers run production settings, whose hashers don't include the
     # fast test hasher.
     chief = django_user_model.objects.create_superuser("chief")

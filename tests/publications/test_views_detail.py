@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
+    ago,
     make_author,
     make_related,
     make_report,
@@ -16,16 +17,9 @@ from tests.factories import (
     pin,
     related_links,
 )
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
-
-
-def ago(days):
-    return timezone.now() - timedelta(days=days)
-
-
-def html(response):
-    return response.content.decode()
 
 
 def position(content, needle):

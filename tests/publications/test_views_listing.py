@@ -1,20 +1,14 @@
 """/publications/ and /topics/<slug>/: filters, pages, empty and bad input."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_author, make_related, make_report, make_series
+from tests.factories import ago, make_author, make_related, make_report, make_series
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/publications/"
-
-
-def ago(days):
-    return timezone.now() - timedelta(days=days)
 
 
 def listed_titles(response):

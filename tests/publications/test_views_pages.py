@@ -8,22 +8,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.factories import (
+    ago,
     make_author,
     make_related,
     make_report,
     make_series,
     make_user,
 )
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
-
-
-def ago(days):
-    return timezone.now() - timedelta(days=days)
-
-
-def html(response):
-    return response.content.decode()
 
 
 class TestHome:

@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.chromium import ARTIFACTS, launched_chromium, missing_browser
+from tests import chromium
+from tests.chromium import ARTIFACTS
 from tests.security.browser import PageLog
 
 # Runs in every page before its own scripts: collect CSP violations.
@@ -22,15 +23,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-
-@pytest.fixture(scope="package")
-def browser(django_db_setup):
-    """Start Chromium once for this package."""
-    reason = missing_browser()
-    if reason:
-        pytest.skip(reason)
-    with launched_chromium() as chromium:
-        yield chromium
+# Chromium, started once for this package.
+browser = chromium.browser
 
 
 @pytest.fixture

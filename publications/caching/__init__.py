@@ -1,0 +1,22 @@
+"""Everything Folio caches, and the one rule that keeps it fresh.
+
+Whole pages for anonymous readers (pages.py) and the parts that are costly
+to build (cards, related items, counts, filter options: entries.py) are kept
+in the shared cache: Redis with REDIS_URL, otherwise the database cache in
+the site's own database, so every app server of one site sees the same
+entries. Each entry carries the content version it was built at and counts
+only while that is still the version in the database (versions.py).
+
+The version is a row of the site's database. It moves on in the same
+transaction as every public change (receivers.py), and at the first request
+after a scheduled item goes live or leaves. An entry is therefore never
+served once the change that made it stale has committed, whatever the cache
+did meanwhile: an outage, refused writes, evictions or a restart only cost
+entries, which are then built afresh. Reader code asks for a value and gets
+it; it never knows which cache answered, or whether one did.
+"""
+
+from publications.caching.entries import forget_in_process, remember, remember_each
+from publications.caching.versions import content_version
+
+__all__ = ["content_version", "forget_in_process", "remember", "remember_each"]

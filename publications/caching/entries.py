@@ -1,0 +1,103 @@
+"""Parts of pages remembered in the shared cache until content changes."""
+
+import logging
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from publications.caching.versions import content_version
+
+logger = logging.getLogger("folio")
+
+# Longest a remembered part is kept; the content version usually ends it first.
+REMEMBER_SECONDS = 24 * 60 * 60
+# A "now" this far from the clock is a question about another moment.
+PRESENT_TOLERANCE_SECONDS = 60
+
+
+def remember(name, build, *, now=None, in_process=False):
+    """Return build(), remembered until the content version moves on.
+
+    A *now* other than the present is never remembered. If the cache fails,
+    build() runs and the page is served all the same.
+
+    *in_process* also keeps the entry in this process, for large entries
+    read on many pages (the listing's filter options): it is checked
+    against the content version like any entry, but not fetched and
+    unpickled on each read.
+    """
+    if now and abs((timezone.now() - now).total_seconds()) > PRESENT_TOLERANCE_SECONDS:
+        return build()
+    version = content_version()
+    if in_process:
+        kept = _in_process.get(name)
+        if kept and kept[0] == version:
+            return kept[1]
+    found = _read(version, [name])
+    if name in found:
+        value = found[name]
+    else:
+        value = build()
+        _write(version, {name: value})
+    if in_process:
+        _in_process[name] = (version, value)
+    return value
+
+
+def remember_each(names, build_missing):
+    """Return {name: value} for *names*, each remembered until content changes.
+
+    One cache round trip reads them all; build_missing(missing names)
+    returns {name: value} for those not remembered (a name it leaves out
+    has no value).
+    """
+    if not names:
+        return {}
+    version = content_version()
+    values = _read(version, names)
+    missing = [name for name in names if name not in values]
+    if missing:
+        built = build_missing(missing)
+        values.update(built)
+        _write(version, built)
+    return values
+
+
+def _key(name):
+    return f"folio:data:{name}"
+
+
+def _read(version, names):
+    """Return {name: value} of the entries built at *version*."""
+    keys = {_key(name): name for name in names}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
+        logger.warning("Shared cache unavailable, building afresh: %s", error)
+        return {}
+    return {
+        keys[key]: entry[1]
+        for key, entry in found.items()
+        if isinstance(entry, tuple) and entry[0] == version
+    }
+
+
+def _write(version, values):
+    if not values:
+        return
+    try:
+        cache.set_many(
+            {_key(name): (version, value) for name, value in values.items()},
+            timeout=REMEMBER_SECONDS,
+        )
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Could not remember entries in the shared cache: %s", error)
+
+
+# Entries remembered with in_process=True, by name: (version, value).
+_in_process = {}
+
+
+def forget_in_process():
+    """Drop the entries this process keeps (for tests that swap caches)."""
+    _in_process.clear()

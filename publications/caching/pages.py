@@ -1,0 +1,157 @@
+"""Whole public pages for anonymous readers, kept in the shared cache."""
+
+import hashlib
+import logging
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.http import QueryDict
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+from publications.caching.versions import content_version
+
+logger = logging.getLogger("folio")
+
+# The query parameters public pages read: the listing's filters and page,
+# and the sitemaps' page (p). Any other is dropped before the view sees the
+# request, so it can neither change a page nor make a new cache entry; the
+# rest are put in one order, so ?b=1&a=2 is ?a=2&b=1.
+PAGE_PARAMETERS = ("author", "p", "page", "q", "series", "topic", "type", "year")
+
+_UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/", "/api/", "/oai")
+
+
+class PublicPageCacheMiddleware:
+    """Serve GET pages to readers who are not signed in from the shared cache.
+
+    Anyone signed in (staff, and so every preview) is neither served from
+    nor stored in the cache. A stored page counts only while the content
+    version it was built at is current (publications.caching.versions);
+    if the cache fails, pages are built afresh.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_cacheable_request(request):
+            return self.get_response(request)
+        # A host not in ALLOWED_HOSTS is refused (400) here as it is below.
+        request.get_host()
+        _keep_known_parameters(request)
+        version = content_version()
+        key = page_key(request)
+        try:
+            entry = cache.get(key)
+        except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
+            logger.warning("Page cache unavailable, serving uncached: %s", error)
+            entry = None
+        if isinstance(entry, tuple) and entry[0] == version:
+            cached = entry[1]
+            cached["X-Cache"] = "hit"
+            return get_conditional_response(
+                request,
+                etag=cached.get("ETag"),
+                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                response=cached,
+            )
+        response = self.get_response(request)
+        if _is_cacheable_response(request, response):
+            response["Last-Modified"] = http_date()
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            response["X-Cache"] = (
+                "miss" if _store(request, key, version, response) else "skip"
+            )
+        return response
+
+
+def page_key(request):
+    """Return the cache key of the page *request* asks for."""
+    path = request.path + "?" + request.META.get("QUERY_STRING", "")
+    return "folio:page:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def _keep_known_parameters(request):
+    """Make the request carry only PAGE_PARAMETERS, one value each, in order."""
+    known = QueryDict(mutable=True)
+    for name in PAGE_PARAMETERS:
+        value = request.GET.get(name, "")
+        if value:
+            known[name] = value
+    query = known.urlencode()
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
+
+
+def _store(request, key, version, response):
+    """Store *response*; return False if the path has too many variants."""
+    try:
+        if request.META["QUERY_STRING"] and not _take_variant(request, version):
+            return False
+        cache.set(key, (version, response), timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Could not store a page in the cache: %s", error)
+        return False
+    return True
+
+
+def _take_variant(request, version):
+    """Count one more stored variant of this path; False past the limit.
+
+    Each path keeps at most FOLIO_PAGE_CACHE_VARIANTS pages with a query
+    string per content version, so no run of made-up filter values can
+    fill the cache.
+    """
+    digest = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    counter = f"folio:page-variants:{version}:{digest}"
+    cache.add(counter, 0, timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
+    return cache.incr(counter) <= settings.FOLIO_PAGE_CACHE_VARIANTS
+
+
+def _is_cacheable_request(request):
+    return (
+        settings.FOLIO_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(_UNCACHED_PREFIXES)
+        and not request.path.endswith("/pdf/")
+        and not _is_signed_in(request)
+    )
+
+
+def _is_signed_in(request):
+    """Return True if the request carries the session of a signed-in user.
+
+    A made-up, expired or anonymous session cookie is served like no cookie
+    at all, so it cannot be used to skip the cache. If the session store
+    cannot answer, the request is treated as signed in: it is built afresh.
+    """
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    try:
+        return bool(session.get(SESSION_KEY))
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _is_cacheable_response(request, response):
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )

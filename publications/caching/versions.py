@@ -1,0 +1,148 @@
+"""The content version: one row in the database, read once per request."""
+
+import time
+from datetime import UTC, timedelta
+
+from asgiref.local import Local
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from publications.models import ContentVersion, Publication
+
+_ROW = 1
+# An item is live until its unpublish moment inclusive: it leaves just after.
+_JUST_AFTER = timedelta(microseconds=1)
+
+
+def content_version():
+    """Return the current content version.
+
+    Read from the database once per request (outside requests, on every
+    call). Once the next scheduled change has come, the version moves on
+    first, so entries built before it no longer count.
+    """
+    version = getattr(_request_memo, "version", None)
+    if version is not None:
+        return version
+    now = timezone.now()
+    row = _read_row()
+    version, next_change_at = row
+    while next_change_at is not None and next_change_at <= now:
+        version, next_change_at = _move_on_after_schedule(version, now)
+    if getattr(_request_memo, "in_request", False):
+        _request_memo.version = version
+    return version
+
+
+def public_content_changed():
+    """Move the version on, in the current transaction.
+
+    Called for every change a reader can see; if the transaction rolls
+    back, so does the new version.
+    """
+    forget_version()
+    updated = ContentVersion.objects.filter(pk=_ROW).update(version=F("version") + 1)
+    if not updated:
+        _create_row()
+
+
+def scheduled_change_at(moment, *, leaves=False):
+    """Make the version move on at *moment*, in the current transaction.
+
+    For an item scheduled to go live then (or, with *leaves*, to leave
+    just after it). Changes nothing public now.
+    """
+    if leaves:
+        moment += _JUST_AFTER
+    ContentVersion.objects.filter(
+        Q(next_change_at__isnull=True) | Q(next_change_at__gt=moment), pk=_ROW
+    ).update(next_change_at=moment)
+
+
+def forget_version():
+    """Make the next content_version() in this request read the database."""
+    _request_memo.version = None
+
+
+def _read_row():
+    """Return (version, next change or None), making the row if it is missing."""
+    # Read on every request: a plain cursor costs a sixth of the ORM's query.
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, next_change_at FROM {table} WHERE id = %s", [_ROW]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        _create_row()
+        return _read_row()
+    version, next_change_at = row
+    if next_change_at is not None and timezone.is_naive(next_change_at):
+        # SQLite keeps UTC without its zone.
+        next_change_at = next_change_at.replace(tzinfo=UTC)
+    return version, next_change_at
+
+
+def _create_row():
+    # A flushed or new database: counted from the clock, so a version is
+    # never one that entries an older database left in the cache carry.
+    ContentVersion.objects.bulk_create(
+        [
+            ContentVersion(
+                pk=_ROW,
+                version=int(time.time() * 1000),
+                next_change_at=_next_change(timezone.now()),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _move_on_after_schedule(version, now):
+    """Move the version on once, unless another server already did."""
+    next_change_at = _next_change(now)
+    with transaction.atomic():
+        ContentVersion.objects.filter(pk=_ROW, version=version).update(
+            version=version + 1, next_change_at=next_change_at
+        )
+    return _read_row()
+
+
+def _next_change(now):
+    """Return the first moment after *now* an item goes live or leaves, or None."""
+    published = Publication.objects.filter(status=Publication.Status.PUBLISHED)
+    going_live = (
+        published.filter(publish_at__gt=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    leaving = (
+        published.filter(unpublish_at__gte=now)
+        .order_by("unpublish_at")
+        .values_list("unpublish_at", flat=True)
+        .first()
+    )
+    moments = [going_live, leaving + _JUST_AFTER if leaving else None]
+    return min((moment for moment in moments if moment), default=None)
+
+
+# The version read first in a request serves the rest of it: a page is built
+# from one version. Outside requests (commands, shells) every read asks.
+_request_memo = Local()
+
+
+def _start_request(**kwargs):
+    _request_memo.version = None
+    _request_memo.in_request = True
+
+
+def _end_request(**kwargs):
+    _request_memo.version = None
+    _request_memo.in_request = False
+
+
+request_started.connect(_start_request, dispatch_uid="folio-content-version-start")
+request_finished.connect(_end_request, dispatch_uid="folio-content-version-end")

@@ -1,0 +1,20 @@
+"""The words for where a publication stands: its stored status, its derived state."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """What an editor sets: a draft, or published (from its publish date)."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class State(models.TextChoices):
+    """What readers get, from the status and the dates (Publication.state())."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    LIVE = "live", _("Live")
+    EXPIRED = "expired", _("Expired")
