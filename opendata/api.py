@@ -33,8 +33,13 @@ from opendata.schemas import (
     SeriesList,
     TopicList,
 )
-from opendata.selectors import api_authors, api_publication, api_publications
-from publications.selectors import live_series, live_topics
+from opendata.selectors import (
+    api_authors,
+    api_publication,
+    api_publications,
+    api_series,
+    api_topics,
+)
 
 # PublicationFilters field -> filter_publications keyword argument.
 _FILTER_ARGUMENTS = {
@@ -198,11 +203,11 @@ def get_publication(request, slug: str):
 def list_authors(request, page: Query[PageRequest]):
     _reject_unknown(request, _PAGE_ARGUMENTS)
     size = page.page_size
-    rows = list(api_authors(cursor=page.cursor, now=timezone.now())[: size + 1])
+    rows = api_authors(cursor=page.cursor, limit=size + 1, now=timezone.now())
     last = rows[size - 1] if len(rows) > size else None
     return {
         "next": last
-        and _next_link(request, page.dict(), encode_cursor(last.name, last.pk)),
+        and _next_link(request, page.dict(), encode_cursor(last["name"], last["pk"])),
         "results": [author_data(author) for author in rows[:size]],
     }
 
@@ -215,7 +220,7 @@ def list_authors(request, page: Query[PageRequest]):
 )
 def list_series(request):
     _reject_unknown(request, [])
-    return {"results": [series_data(s) for s in live_series(now=timezone.now())]}
+    return {"results": [series_data(s) for s in api_series(now=timezone.now())]}
 
 
 @api.get(
@@ -226,4 +231,4 @@ def list_series(request):
 )
 def list_topics(request):
     _reject_unknown(request, [])
-    return {"results": [topic_data(t) for t in live_topics(now=timezone.now())]}
+    return {"results": [topic_data(t) for t in api_topics(now=timezone.now())]}

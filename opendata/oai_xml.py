@@ -106,7 +106,7 @@ def dublin_core(publication):
     _dc(dc, "type", publication.type_label)
     _dc(dc, "format", "text/html")
     report = publication.report if publication.kind == "report" else None
-    pdf_url = _pdf_url(publication, report)
+    pdf_url = absolute_url(publication.pdf_url)
     if pdf_url:
         _dc(dc, "format", "application/pdf")
     _dc(dc, "identifier", absolute_url(publication.get_absolute_url()))
@@ -117,14 +117,6 @@ def dublin_core(publication):
         # The same work as a PDF: a dcterms:hasFormat link in simple DC.
         _dc(dc, "relation", pdf_url)
     return dc
-
-
-def _pdf_url(publication, report):
-    if report is None or not report.pdf:
-        return ""
-    return absolute_url(
-        reverse("publications:report-pdf", kwargs={"slug": publication.slug})
-    )
 
 
 def child(parent, name, text=None):

@@ -11,8 +11,14 @@ from datetime import datetime
 from django.db.models import F, Q
 
 from opendata.cursors import decode_cursor
+from publications.caching import remember
 from publications.models import Authorship, Publication, SummaryPoint, TaggedPublication
-from publications.selectors import filter_publications, live_authors
+from publications.selectors import (
+    filter_publications,
+    live_authors,
+    live_series,
+    live_topics,
+)
 
 _PUBLICATION_FIELDS = {
     "type_slug": F("publication_type__slug"),
@@ -111,10 +117,47 @@ def _with_credits_and_topics(rows):
     return rows
 
 
-def api_authors(*, cursor=None, now=None):
-    """Return the authors with something live, by name, after *cursor*."""
-    authors = live_authors(now=now).only("slug", "name", "position", "affiliation")
+def api_authors(*, cursor=None, limit, now=None):
+    """Return up to *limit* authors with something live, by name, as rows.
+
+    The list is counted over every live item, so it is remembered until
+    content changes; *cursor* (see opendata.cursors) starts it after an
+    author.
+    """
+    authors = remember(
+        "api-authors",
+        lambda: list(
+            live_authors(now=now).values(
+                "pk", "slug", "name", "position", "affiliation", "publication_count"
+            )
+        ),
+        now=now,
+    )
+    start = 0
     if cursor:
         name, pk = decode_cursor(cursor, str, int)
-        authors = authors.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
-    return authors
+        start = next(
+            (
+                index + 1 if author["pk"] == pk else index
+                for index, author in enumerate(authors)
+                if author["pk"] == pk or (author["name"], author["pk"]) > (name, pk)
+            ),
+            len(authors),
+        )
+    return authors[start : start + limit]
+
+
+def api_series(*, now=None):
+    """Return the series with live reports, by title, with a report_count.
+
+    Remembered until content changes: counted over every live report.
+    """
+    return remember("api-series", lambda: list(live_series(now=now)), now=now)
+
+
+def api_topics(*, now=None):
+    """Return the topics of live publications as dicts: slug, name, count.
+
+    Remembered until content changes: counted over every live item.
+    """
+    return remember("api-topics", lambda: list(live_topics(now=now)), now=now)

@@ -1,5 +1,6 @@
 """OAI-PMH 2.0 at /oai/: verbs, oai_dc records, errors, paging."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -284,3 +285,15 @@ def test_list_records_sends_the_same_queries_whatever_the_page_size(
         )
     root = assert_valid_oai(response.content)
     assert len(dc_values(root, "title")) + len(header_list(root)) > rows
+
+
+def test_answers_do_not_depend_on_the_host_asked(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    make_report()
+    arguments = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+    here = client.get("/oai/", arguments).content.decode()
+    there = client.get("/oai/", arguments, headers={"host": "other.example"})
+    assert "other.example" not in there.content.decode()
+    # Only the response date may differ.
+    strip = re.compile(r"<responseDate>[^<]*</responseDate>")
+    assert strip.sub("", there.content.decode()) == strip.sub("", here)
