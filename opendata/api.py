@@ -86,8 +86,8 @@ class FolioAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         limit = settings.FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE
         rate_limit = (
-            f"{limit} requests a minute from one address for answers not already"
-            " cached; past it, `429 Too Many Requests` with `Retry-After`."
+            f"{limit} requests a minute from one address; past it,"
+            " `429 Too Many Requests` with `Retry-After`."
             if limit
             else "none on this server."
         )

@@ -1,10 +1,9 @@
 """A request budget per client address for the open data endpoints.
 
 FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE requests a minute from one address,
-counted in the default cache (shared by the app servers with Redis, per
-process otherwise). Answers the page cache serves never reach the views, so
-they are not counted. Behind a proxy, DJANGO_AXES_PROXY_COUNT says how many
-X-Forwarded-For entries the proxies added, as for login throttling.
+counted in the default cache, which every app server shares. Behind a
+proxy, DJANGO_AXES_PROXY_COUNT says how many X-Forwarded-For entries the
+proxies added, as for login throttling.
 """
 
 import functools

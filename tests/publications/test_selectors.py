@@ -1,5 +1,7 @@
 """Selectors: listing filters, filter choices, series order."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
