@@ -22,6 +22,13 @@ FILTERED_PAGES = (
     "listing by year",
     "search",
 )
+# JSON API pages that must answer within API_P50_MS at one connection.
+API_PAGES = (
+    "API publications",
+    "API publications by topic",
+    "API publication",
+)
+API_PAGE_SIZE = 50
 DEEP_PAGE = 4_000
 # A place and a subject, as readers search; it matches a few percent of items.
 SEARCH_QUERY = "Sudan water"
@@ -89,6 +96,10 @@ def pick_urls():
         "search": "/publications/?" + urlencode({"q": SEARCH_QUERY}),
         "author page": author.get_absolute_url(),
         "RSS feed": "/feeds/publications/",
+        "API publications": f"/api/v1/publications/?page_size={API_PAGE_SIZE}",
+        "API publications by topic": f"/api/v1/publications/?page_size="
+        f"{API_PAGE_SIZE}&topic={topics[0][0]}",
+        "API publication": f"/api/v1/publications/{report.slug}/",
     }
     notes = [
         f"report: the newest live report in a series, {report.slug}, "

@@ -43,5 +43,6 @@ urlpatterns = [
         public_media,
         name="public-media",
     ),
+    path("", include("opendata.urls")),
     path("", include("publications.urls")),
 ]

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "core",
     "authors",
     "publications",
+    # The JSON API's framework; listed for its bundled API docs assets.
+    "ninja",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -248,3 +251,13 @@ FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
 # the rest (50 megapixels of APNG decode in under 5 seconds).
 FOLIO_MAX_IMAGE_FRAMES = env_int("FOLIO_MAX_IMAGE_FRAMES", 300)
 FOLIO_MAX_ANIMATION_PIXELS = env_int("FOLIO_MAX_ANIMATION_PIXELS", 50_000_000)
+
+# Open data: the JSON API and OAI-PMH (opendata). Requests a minute from one
+# client address to either; 0 lifts the limit.
+FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE = env_int(
+    "FOLIO_OPEN_DATA_REQUESTS_PER_MINUTE", 120
+)
+# Records in one OAI-PMH ListRecords or ListIdentifiers answer.
+FOLIO_OAI_PAGE_SIZE = env_int("FOLIO_OAI_PAGE_SIZE", 100)
+# The address OAI-PMH harvesters are given to write to.
+FOLIO_OAI_ADMIN_EMAIL = os.environ.get("FOLIO_OAI_ADMIN_EMAIL", "webmaster@example.org")

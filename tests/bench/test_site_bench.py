@@ -69,6 +69,8 @@ def test_checks_every_target_against_the_minimal_view():
     single = {name: {**_row(0), "p50_ms": 30.0} for name in summary.FILTERED_PAGES}
     single["listing page 1"] = {**_row(0), "p50_ms": 20.0}
     single["listing deep page"] = {**_row(0), "p50_ms": 45.0}
+    single |= {name: {**_row(0), "p50_ms": 12.0} for name in summary.API_PAGES}
+    single["API publication"]["p50_ms"] = 25.0
 
     results = {target: met for target, _figure, met in summary.check(table, single)}
 
@@ -77,4 +79,6 @@ def test_checks_every_target_against_the_minimal_view():
     assert results["report (uncached) >= 0.1 x minimal"] is False
     assert results["listing page 1 (uncached) >= 0.05 x minimal"] is True
     assert results["deep page p50 <= 2 x page 1"] is False
+    assert results["API publications: p50 at 1 connection < 20 ms"] is True
+    assert results["API publication: p50 at 1 connection < 20 ms"] is False
     assert results["zero errors and non-2xx"] is True
