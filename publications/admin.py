@@ -6,12 +6,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from authors.admin import (
-    ADMIN_FORMFIELD_OVERRIDES,
-    PlainHistoryAdmin,
-    VersionedAdminMixin,
-    admin_links,
-)
+from core.admin.conflicts import VersionedAdminMixin
+from core.admin.history import PlainHistoryAdmin
+from core.admin.links import admin_links
+from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
 from publications.admin_base import PublicationAdminBase
 from publications.admin_exports import PublicationExportMixin
 from publications.admin_inlines import (

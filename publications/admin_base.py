@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from authors.admin import ADMIN_FORMFIELD_OVERRIDES, VersionedAdminMixin
+from core.admin.conflicts import VersionedAdminMixin
+from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
 from publications.admin_filters import (
     STATE_LABELS,
     StateListFilter,
