@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 
 from config.views import healthz
 from core.views import public_media
-from publications.admin_views import publication_export_view
+from publications.admin.export_page import publication_export_view
 from publications.discovery_views import robots_txt
 from publications.sitemaps import SITEMAPS
 

@@ -3,7 +3,7 @@
 Publishing (status, publish date, unpublish date) needs the
 ``publications.publish_publication`` permission on every admin path: the
 form, the bulk actions and the saving of the object itself. So does any
-change to an item already published (see publications.admin_locking).
+change to an item already published (see publications.admin.locking).
 """
 
 from django import forms
@@ -21,16 +21,16 @@ from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
-from publications.admin_filters import (
+from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
+from publications.admin.history import PublicationHistoryAdmin
+from publications.admin.list_filters import (
     STATE_LABELS,
     StateListFilter,
     TopicListFilter,
     TypeListFilter,
     YearListFilter,
 )
-from publications.admin_forms import PdfAdminWidget, PublicationAdminForm
-from publications.admin_history import PublicationHistoryAdmin
-from publications.admin_locking import PublishedLockMixin
+from publications.admin.locking import PublishedLockMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.roles import may_publish
 

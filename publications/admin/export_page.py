@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from authors.models import Author
-from publications.admin_exports import can_export, export_response
+from publications.admin.exports import can_export, export_response
 from publications.exports import FORMATS, publications_in_status
 from publications.models import PublicationType, Series
 from publications.selectors import filter_publications
