@@ -9,8 +9,8 @@ class PlainHistoryAdmin(VersionAdmin):
     """Every admin save keeps a version, restorable from the History page."""
 
     history_latest_first = True
-    object_history_template = "admin/folio/object_history.html"
-    revision_form_template = "admin/folio/revision_form.html"
+    object_history_template = "admin/core/object_history.html"
+    revision_form_template = "admin/core/revision_form.html"
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         restored = (
