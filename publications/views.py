@@ -15,6 +15,7 @@ from publications.cards import card_rows, publication_cards, related_cards
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.paging import PublicationPaginator
+from publications.roles import may_preview
 from publications.selectors import (
     SERIES_BOX_SIZE,
     filter_publications,
@@ -29,15 +30,6 @@ from publications.selectors import (
 )
 
 LIST_PAGE_SIZE = 20
-
-
-def can_preview(user):
-    """Return True if *user* may see drafts and scheduled items."""
-    return (
-        user.is_active
-        and user.is_staff
-        and user.has_perm("publications.view_publication")
-    )
 
 
 def _mark_private(response):
@@ -236,7 +228,7 @@ class PublicationDetailView(PublicViewMixin, DetailView):
         if publication is None:
             raise Http404(_("No publication found with that address."))
         self.state = publication.state(now=self.now)
-        if self.state != "live" and not can_preview(self.request.user):
+        if self.state != "live" and not may_preview(self.request.user):
             raise Http404(_("No publication found with that address."))
         return publication
 
@@ -283,7 +275,7 @@ def report_pdf(request, slug):
         slug=slug,
     )
     is_live = report.is_live()
-    if not is_live and not can_preview(request.user):
+    if not is_live and not may_preview(request.user):
         raise Http404(_("No PDF found at that address."))
     if not report.pdf:
         raise Http404(_("This report has no PDF."))
@@ -316,7 +308,7 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
         self.owner = get_object_or_404(self.owner_model, slug=kwargs["slug"])
         response = super().get(request, *args, **kwargs)
         # An author or series with nothing public has no public page yet.
-        if not self.object_list_count and not can_preview(request.user):
+        if not self.object_list_count and not may_preview(request.user):
             raise Http404(_("Nothing has been published here yet."))
         return response
 

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from authors.models import Author
-from publications.admin.exports import can_export, export_response
+from publications.admin.exports import export_response
 from publications.exports import FORMATS, publications_in_status
 from publications.models import PublicationType, Series
+from publications.roles import may_export
 from publications.selectors import filter_publications
 
 STATUS_CHOICES = [
@@ -99,7 +100,7 @@ def _slug(instance):
 @require_safe
 def publication_export_view(request):
     """Show the export filters, or send the file when a format is chosen."""
-    if not can_export(request.user):
+    if not may_export(request.user):
         raise PermissionDenied
     form = PublicationExportForm(request.GET)
     file_format = request.GET.get("download")
