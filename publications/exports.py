@@ -11,6 +11,7 @@ import io
 import json
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -23,8 +24,17 @@ from publications.resources import (
     PublicationResource,
     read_export_rows,
 )
+from publications.states import State
 
 FORMATS = ("csv", "xlsx", "json")
+ALL_STATES = "all"
+# What the staff page and the command export: one state, or all of them. The
+# default first, so a select with nothing chosen shows what is exported.
+STATUS_CHOICES = [
+    (State.LIVE.value, State.LIVE.label),
+    *[(value, label) for value, label in State.choices if value != State.LIVE],
+    (ALL_STATES, _("All")),
+]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -51,12 +61,12 @@ def escape_formula(value):
 
 
 def publications_in_status(status, *, now=None):
-    """Return the publications in derived *status*, or all of them for "all".
+    """Return the publications in derived *status*, or all for ALL_STATES.
 
     The base set of the staff page and the command, before the listing's
     filters.
     """
-    if status == "all":
+    if status == ALL_STATES:
         return Publication.objects.all()
     return Publication.objects.in_state(status, now=now)
 

@@ -28,6 +28,7 @@ from publications.selectors import (
     series_reports,
     topic_for_slug,
 )
+from publications.states import State
 
 LIST_PAGE_SIZE = 20
 
@@ -228,18 +229,18 @@ class PublicationDetailView(PublicViewMixin, DetailView):
         if publication is None:
             raise Http404(_("No publication found with that address."))
         self.state = publication.state(now=self.now)
-        if self.state != "live" and not may_preview(self.request.user):
+        if self.state != State.LIVE and not may_preview(self.request.user):
             raise Http404(_("No publication found with that address."))
         return publication
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         external_url = getattr(self.object, "external_url", "")
-        if external_url and self.state == "live":
+        if external_url and self.state == State.LIVE:
             # Lists link straight out; this address only forwards old links.
             return redirect(external_url)
         response = self.render_to_response(self.get_context_data(object=self.object))
-        if self.state != "live":
+        if self.state != State.LIVE:
             _mark_private(response)
         return response
 
@@ -251,12 +252,12 @@ class PublicationDetailView(PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         publication = self.object
         relations = publication_relations(
-            publication, now=self.now, remembered=self.state == "live"
+            publication, now=self.now, remembered=self.state == State.LIVE
         )
         others = relations["series_others"]
         context = {
             "publication": publication,
-            "preview_state": None if self.state == "live" else self.state,
+            "preview_state": None if self.state == State.LIVE else self.state,
             "authorships": relations["authorships"],
             "topics": relations["topics"],
             "summary_points": relations["summary_points"],

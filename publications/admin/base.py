@@ -24,7 +24,6 @@ from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
 from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
 from publications.admin.history import PublicationHistoryAdmin
 from publications.admin.list_filters import (
-    STATE_LABELS,
     StateListFilter,
     TopicListFilter,
     TypeListFilter,
@@ -33,6 +32,7 @@ from publications.admin.list_filters import (
 from publications.admin.locking import PublishedLockMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.roles import may_publish
+from publications.states import State
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
@@ -174,11 +174,11 @@ class PublicationAdminBase(
 
     @admin.display(description=_("status"))
     def state_badge(self, publication):
-        state = publication.state() if publication.pk else "draft"
+        state = publication.state() if publication.pk else State.DRAFT
         return format_html(
             '<span class="folio-state folio-state-{}">{}</span>',
-            state,
-            STATE_LABELS[state],
+            state.value,
+            state.label,
         )
 
     @admin.display(description=_("now"))
@@ -215,9 +215,9 @@ class PublicationAdminBase(
             selected = self._lock_selected(queryset)
             for publication in selected:
                 state = publication.state(now=now)
-                if state == "live":
+                if state == State.LIVE:
                     continue
-                if state in {"draft", "scheduled"}:
+                if state in {State.DRAFT, State.SCHEDULED}:
                     publication.publish_at = now
                 if publication.unpublish_at and publication.unpublish_at <= now:
                     publication.unpublish_at = None

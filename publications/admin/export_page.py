@@ -12,18 +12,11 @@ from taggit.models import Tag
 
 from authors.models import Author
 from publications.admin.exports import export_response
-from publications.exports import FORMATS, publications_in_status
+from publications.exports import FORMATS, STATUS_CHOICES, publications_in_status
 from publications.models import PublicationType, Series
 from publications.roles import may_export
 from publications.selectors import filter_publications
-
-STATUS_CHOICES = [
-    ("live", _("Live")),
-    ("scheduled", _("Scheduled")),
-    ("draft", _("Draft")),
-    ("expired", _("Expired")),
-    ("all", _("All")),
-]
+from publications.states import State
 
 
 class PublicationExportForm(forms.Form):
@@ -82,7 +75,7 @@ class PublicationExportForm(forms.Form):
         data = self.cleaned_data
         year_from, year_to = data.get("year_from"), data.get("year_to")
         return filter_publications(
-            publications_in_status(data.get("status") or "live"),
+            publications_in_status(data.get("status") or State.LIVE),
             type_slug=_slug(data.get("type")),
             topic_slug=_slug(data.get("topic")),
             series_slug=_slug(data.get("series")),

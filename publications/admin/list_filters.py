@@ -5,15 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from publications.models import PublicationType
+from publications.states import State
 
 MIN_YEAR, MAX_YEAR = 1000, 2999
-
-STATE_LABELS = {
-    "draft": _("Draft"),
-    "scheduled": _("Scheduled"),
-    "live": _("Live"),
-    "expired": _("Expired"),
-}
 
 
 class StateListFilter(admin.SimpleListFilter):
@@ -23,10 +17,10 @@ class StateListFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return list(STATE_LABELS.items())
+        return State.choices
 
     def queryset(self, request, queryset):
-        if self.value() in STATE_LABELS:
+        if self.value() in State.values:
             return queryset.in_state(self.value())
         return queryset
 

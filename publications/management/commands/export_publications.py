@@ -20,11 +20,13 @@ from authors.models import Author
 from publications.exports import (
     CHUNK_SIZE,
     FORMATS,
+    STATUS_CHOICES,
     WRITERS,
     publications_in_status,
 )
 from publications.models import PublicationType, Series
 from publications.selectors import filter_publications
+from publications.states import State
 
 # Option -> (model, label): slugs checked before the export starts.
 _SLUG_OPTIONS = {
@@ -59,8 +61,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--status",
-            choices=("draft", "scheduled", "live", "all"),
-            default="live",
+            choices=[value for value, _label in STATUS_CHOICES],
+            default=State.LIVE,
             help="Derived status to export (default: live).",
         )
 
