@@ -11,30 +11,19 @@ import io
 import json
 from datetime import datetime
 
-from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from publications.models import Publication
 from publications.resources import (
     CHUNK_SIZE,
     COLUMNS,
     PublicationResource,
     read_export_rows,
 )
-from publications.states import State
 
 FORMATS = ("csv", "xlsx", "json")
-ALL_STATES = "all"
-# What the staff page and the command export: one state, or all of them. The
-# default first, so a select with nothing chosen shows what is exported.
-STATUS_CHOICES = [
-    (State.LIVE.value, State.LIVE.label),
-    *[(value, label) for value, label in State.choices if value != State.LIVE],
-    (ALL_STATES, _("All")),
-]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -58,17 +47,6 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def publications_in_status(status, *, now=None):
-    """Return the publications in derived *status*, or all for ALL_STATES.
-
-    The base set of the staff page and the command, before the listing's
-    filters.
-    """
-    if status == ALL_STATES:
-        return Publication.objects.all()
-    return Publication.objects.in_state(status, now=now)
 
 
 def iter_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):

@@ -4,10 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from publications.filters import MAX_YEAR, MIN_YEAR
 from publications.models import PublicationType
 from publications.states import State
-
-MIN_YEAR, MAX_YEAR = 1000, 2999
 
 
 class StateListFilter(admin.SimpleListFilter):
