@@ -9,6 +9,9 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The public address every absolute link (feeds, sitemaps, canonical) starts
+# at; set it to the site's real address when serving behind a proxy.
+FOLIO_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run serve test lint format bench bench-export clean python-check
 
@@ -32,8 +35,9 @@ run: $(BIN)/.installed-run
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_superuser
 	@echo "Folio is at http://$(HOST):$(PORT)/ and its admin at http://$(HOST):$(PORT)/admin/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	FOLIO_SITE_URL="$(FOLIO_SITE_URL)" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+serve: export FOLIO_SITE_URL := $(FOLIO_SITE_URL)
 serve: $(BIN)/.installed-run
 	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput -v0

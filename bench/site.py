@@ -41,6 +41,7 @@ def django_env(args):
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "FOLIO_SITE_URL": "http://127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_STATIC_ROOT": str(RESULTS / "static"),
         "DJANGO_CONN_MAX_AGE": str(args.conn_max_age),

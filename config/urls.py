@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 
 from config.views import healthz
 from core.views import public_media
-from publications.discovery_views import robots_txt
+from publications.discovery_views import robots_txt, sitemap_index
 from publications.sitemaps import SITEMAPS
 
 handler500 = "config.views.server_error"
@@ -24,12 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

@@ -1,4 +1,4 @@
-"""Public URLs: absolute ones for places without a request, and fast slug links."""
+"""Public URLs: absolute ones at the site's configured address, and fast slug links."""
 
 import re
 from functools import lru_cache
@@ -11,15 +11,34 @@ from django.utils.http import RFC3986_SUBDELIMS
 # What Django's "slug" path converter accepts; other slugs go through reverse().
 _ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _PLACEHOLDER = "folio-slug-placeholder"
+# What reverse() leaves unquoted in a path.
+_SLUG_SAFE = RFC3986_SUBDELIMS + "/~:@"
+# An address that already names its scheme, such as an external URL.
+_HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def site_url():
+    """Return FOLIO_SITE_URL, the site's public address, without a final slash.
+
+    Every absolute link starts here and never at the request's Host or
+    X-Forwarded-* headers: feeds and sitemaps are kept in the page cache,
+    so one request with a stray Host would otherwise choose the links every
+    later reader gets.
+    """
+    return settings.FOLIO_SITE_URL.rstrip("/")
 
 
 def absolute_url(path):
-    """Return *path* joined to FOLIO_SITE_URL, the site's public address."""
+    """Return *path* on the public site (see site_url); "" stays "".
+
+    An address with a scheme, such as a related publication's external URL,
+    is returned as it is.
+    """
     if not path:
         return ""
-    if "://" in path:
+    if path[0] != "/" and _HAS_SCHEME.match(path):
         return path
-    return settings.FOLIO_SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+    return site_url() + "/" + path.lstrip("/")
 
 
 def slug_url(viewname, slug):
@@ -32,7 +51,25 @@ def slug_url(viewname, slug):
     if not isinstance(slug, str) or not _ASCII_SLUG.fullmatch(slug):
         return reverse(viewname, kwargs={"slug": slug})
     head, tail = _around_slug(viewname, get_script_prefix(), get_urlconf())
-    return f"{head}{quote(slug, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
+    return f"{head}{quote(slug, safe=_SLUG_SAFE)}{tail}"
+
+
+def slug_url_function(viewname):
+    """Return a function of a slug that gives slug_url(viewname, slug).
+
+    For the many links of one request or command, such as an export's rows:
+    the script prefix and URLconf, which take longer to read than the rest
+    of slug_url (two context-local lookups), are read once, here. The slug
+    is not checked against the URL pattern, so that an export lists even a
+    slug saved around the admin's checks; every character a valid slug
+    cannot hold is quoted, so the path stays one segment.
+    """
+    head, tail = _around_slug(viewname, get_script_prefix(), get_urlconf())
+
+    def url(slug):
+        return f"{head}{quote(slug, safe='')}{tail}"
+
+    return url
 
 
 def fixed_url(viewname):

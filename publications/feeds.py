@@ -2,16 +2,20 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Enclosure
-from taggit.models import Tag
+from django.utils.translation import gettext as _
 
-from authors.models import Author
-from core.links import absolute_url
+from core.links import absolute_url, fixed_url, slug_url
 from publications.caching import remember_each
-from publications.models import Publication, Series
-from publications.selectors import filter_publications, with_card_relations
+from publications.models import Publication
+from publications.selectors import (
+    author_for_slug,
+    filter_publications,
+    series_for_slug,
+    topic_for_slug,
+    with_card_relations,
+)
 
 FEED_LENGTH = 50
 
@@ -48,16 +52,14 @@ def _entry_rows(publications):
 
 
 def _entry(item):
-    """Return what a feed says of *item*, as plain data."""
-    related = _related_or_none(item)
-    if related is not None and related.external_url:
-        link = related.external_url
-    else:
-        link = item.get_absolute_url()
+    """Return what a feed says of *item*, as plain data.
+
+    Links are paths or external URLs: the feed makes them absolute.
+    """
     return {
         "title": item.title,
         "teaser": item.teaser,
-        "link": link,
+        "link": item.public_url,
         "publish_at": item.publish_at,
         "updated_at": item.updated_at,
         "authors": [authorship.author.name for authorship in item.ordered_authorships],
@@ -67,22 +69,26 @@ def _entry(item):
 
 
 def _pdf_enclosure(item):
-    """Return (absolute URL, size in bytes) of a report's PDF, or None."""
-    report = _report_or_none(item)
-    if report is None or not report.pdf:
+    """Return (path, size in bytes) of a report's PDF, or None."""
+    path = item.pdf_url
+    if not path:
         return None
     try:
-        length = report.pdf.size
+        length = item.specific.pdf.size
     except OSError:
         return None
-    path = reverse("publications:report-pdf", kwargs={"slug": item.slug})
-    return absolute_url(path), length
+    return path, length
 
 
 class LatestPublicationsFeed(Feed):
-    """The latest live publications, as RSS 2.0."""
+    """The latest live publications, as RSS 2.0.
+
+    Every link is absolute at FOLIO_SITE_URL (core.links), never at the
+    request's host or scheme, which Django's Feed would otherwise use.
+    """
 
     description_template = None
+    viewname = "publications:feed-latest"
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -95,7 +101,10 @@ class LatestPublicationsFeed(Feed):
         return f"{settings.FOLIO_SITE_NAME}: latest publications"
 
     def link(self, obj=None):
-        return reverse("publications:publication-list")
+        return absolute_url(fixed_url("publications:publication-list"))
+
+    def feed_url(self, obj=None):
+        return absolute_url(fixed_url(self.viewname))
 
     def description(self, obj=None):
         return f"New reports and publications from {settings.FOLIO_SITE_NAME}."
@@ -110,10 +119,10 @@ class LatestPublicationsFeed(Feed):
         return item["teaser"]
 
     def item_link(self, item):
-        return item["link"]
+        return absolute_url(item["link"])
 
     def item_guid(self, item):
-        return item["link"]
+        return absolute_url(item["link"])
 
     def item_pubdate(self, item):
         return item["publish_at"]
@@ -130,36 +139,50 @@ class LatestPublicationsFeed(Feed):
     def item_enclosures(self, item):
         if item["pdf"] is None:
             return []
-        url, length = item["pdf"]
-        return [Enclosure(url, str(length), "application/pdf")]
+        path, length = item["pdf"]
+        return [Enclosure(absolute_url(path), str(length), "application/pdf")]
 
 
-def _report_or_none(item):
-    if item.kind != Publication.Kind.REPORT:
-        return None
-    return item.report
+class _OwnerFeed(LatestPublicationsFeed):
+    """The feed of one topic, author or series that has something live.
 
+    Unknown slugs and those with nothing live yet get the same 404, the
+    rule of their HTML pages (publications.selectors).
+    """
 
-def _related_or_none(item):
-    if item.kind != Publication.Kind.RELATED:
-        return None
-    return item.relatedpublication
+    def get_object(self, request, slug):
+        owner = self.owner_for_slug(slug)
+        if owner is None:
+            raise Http404(_("No feed found at that address."))
+        return owner
+
+    def owner_for_slug(self, slug):
+        raise NotImplementedError
+
+    def link(self, obj=None):
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj=None):
+        return absolute_url(slug_url(self.viewname, obj.slug))
 
 
 class LatestPublicationsAtomFeed(LatestPublicationsFeed):
     feed_type = Atom1Feed
+    viewname = "publications:feed-latest-atom"
     subtitle = LatestPublicationsFeed.description
 
 
-class TopicFeed(LatestPublicationsFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+class TopicFeed(_OwnerFeed):
+    viewname = "publications:feed-topic"
+
+    def owner_for_slug(self, slug):
+        return topic_for_slug(slug)
 
     def title(self, obj=None):
         return f"{settings.FOLIO_SITE_NAME}: {obj.name}"
 
     def link(self, obj=None):
-        return reverse("publications:topic-detail", kwargs={"slug": obj.slug})
+        return absolute_url(slug_url("publications:topic-detail", obj.slug))
 
     def description(self, obj=None):
         return f"Publications on {obj.name} from {settings.FOLIO_SITE_NAME}."
@@ -168,15 +191,14 @@ class TopicFeed(LatestPublicationsFeed):
         return feed_items(topic_slug=obj.slug)
 
 
-class AuthorFeed(LatestPublicationsFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+class AuthorFeed(_OwnerFeed):
+    viewname = "publications:feed-author"
+
+    def owner_for_slug(self, slug):
+        return author_for_slug(slug)
 
     def title(self, obj=None):
         return f"{settings.FOLIO_SITE_NAME}: publications by {obj.name}"
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
 
     def description(self, obj=None):
         return f"Publications by {obj.name}."
@@ -185,15 +207,14 @@ class AuthorFeed(LatestPublicationsFeed):
         return feed_items(author_slug=obj.slug)
 
 
-class SeriesFeed(LatestPublicationsFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Series, slug=slug)
+class SeriesFeed(_OwnerFeed):
+    viewname = "publications:feed-series"
+
+    def owner_for_slug(self, slug):
+        return series_for_slug(slug)
 
     def title(self, obj=None):
         return f"{settings.FOLIO_SITE_NAME}: {obj.title}"
-
-    def link(self, obj=None):
-        return obj.get_absolute_url()
 
     def description(self, obj=None):
         return f"Reports in the series {obj.title}."

@@ -259,7 +259,7 @@ class Publication(AtomicSaveMixin, models.Model):
         self._remember_files()
 
     def get_absolute_url(self):
-        return slug_url("publications:publication-detail", self.slug)
+        return self.link_for("publications:publication-detail")
 
     def clean(self):
         super().clean()
@@ -289,6 +289,35 @@ class Publication(AtomicSaveMixin, models.Model):
         if isinstance(self, (Report, RelatedPublication)):
             return self
         return self.report if self.kind == self.Kind.REPORT else self.relatedpublication
+
+    @property
+    def public_url(self):
+        """Return where lists link: a related item's external URL, else the page.
+
+        PublicationQuerySet.with_own_page() is the same rule in SQL.
+        """
+        if (self.publication_kind or self.kind) == self.Kind.RELATED:
+            external_url = self.specific.external_url
+            if external_url:
+                return external_url
+        return self.get_absolute_url()
+
+    @property
+    def pdf_url(self):
+        """Return the path of the report's access-checked PDF view, or "" if none."""
+        if (self.publication_kind or self.kind) != self.Kind.REPORT:
+            return ""
+        if not self.specific.pdf:
+            return ""
+        return self.link_for("publications:report-pdf")
+
+    def link_for(self, viewname):
+        """Return the path of view *viewname* for this item's slug.
+
+        Export rows, which borrow public_url and pdf_url, answer it without
+        reading the URL configuration for every row (publications.resources).
+        """
+        return slug_url(viewname, self.slug)
 
     def state(self, *, now=None):
         """Return draft, scheduled, live or expired."""
@@ -383,11 +412,6 @@ class Report(Publication):
         super().save(*args, **kwargs)
 
     @property
-    def pdf_url(self):
-        """Return the address of the PDF's view, which checks who may read it."""
-        return slug_url("publications:report-pdf", self.slug)
-
-    @property
     def type_and_number(self):
         """Return e.g. "Special Report No. 277"."""
         if self.number is None:
@@ -423,11 +447,6 @@ class RelatedPublication(Publication):
             raise ValidationError(_("Give either a body or an external URL, not both."))
         if not self.body and not self.external_url:
             raise ValidationError(_("Give a body or an external URL."))
-
-    @property
-    def public_url(self):
-        """Return where lists link to: the external URL or the page."""
-        return self.external_url or self.get_absolute_url()
 
 
 # Files nothing names any more are removed (core.media_files). Anyone may

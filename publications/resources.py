@@ -8,14 +8,12 @@ more than everything else an export does (see bench/export.py).
 import json
 from collections import defaultdict, namedtuple
 from itertools import batched
-from urllib.parse import quote
 
-from django.conf import settings
 from django.db.models import F, Lookup, Value
-from django.urls import reverse
 from django.utils import timezone
 from import_export import fields, resources
 
+from core.links import absolute_url, slug_url_function
 from publications.models import (
     Authorship,
     Publication,
@@ -40,8 +38,9 @@ COLUMNS = (
     "pdf_url",
 )
 CHUNK_SIZE = 2000
+# The views an export links to, by the rows' link_for().
+_LINK_VIEWS = ("publications:publication-detail", "publications:report-pdf")
 LIST_SEPARATOR = "; "
-_SLUG_MARKER = "slug-marker"
 # What the main query reads for each publication, after its primary key.
 _VALUES = (
     "kind",
@@ -75,16 +74,34 @@ class ExportRow(
             "external_url",
             "author_names",
             "topic_names",
+            "links",
         ),
     )
 ):
-    """One publication as the columns read it."""
+    """One publication as the columns read it.
+
+    *links* maps the view names of link_for() to functions of a slug, shared
+    by the rows of one export.
+    """
 
     __slots__ = ()
     Status = Publication.Status
-    # The model's own rule, so draft, scheduled, live and expired are decided
-    # in one place; it reads only status, publish_at and unpublish_at.
+    Kind = Publication.Kind
+    publication_kind = None
+    # The model's own rules, so draft, scheduled, live and expired, where an
+    # item links and its PDF's address are decided in one place; they read
+    # only status, publish_at, unpublish_at, kind, slug, pdf and external_url.
     state = Publication.state
+    public_url = Publication.public_url
+    pdf_url = Publication.pdf_url
+    get_absolute_url = Publication.get_absolute_url
+
+    @property
+    def specific(self):
+        return self
+
+    def link_for(self, viewname):
+        return self.links[viewname](self.slug)
 
 
 def export_values(publications):
@@ -128,6 +145,7 @@ def read_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
     number of rows read after each chunk.
     """
     rows = export_values(publications).iterator(chunk_size=chunk_size)
+    links = {name: slug_url_function(name) for name in _LINK_VIEWS}
     done = 0
     for chunk in batched(rows, chunk_size):
         ids = [row[0] for row in chunk]
@@ -146,6 +164,7 @@ def read_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
                 *values,
                 authors.get(pk, ()),
                 sorted(topics.get(pk, ()), key=str.casefold),
+                links,
             )
         done += len(chunk)
         if progress is not None:
@@ -215,18 +234,9 @@ class PublicationResource(resources.ModelResource):
 
     def __init__(self, *, now=None, **kwargs):
         super().__init__(**kwargs)
-        # One instant, one time zone and one site address for the whole file.
+        # One instant and one time zone for the whole file.
         self.now = now or timezone.now()
         self.time_zone = timezone.get_current_timezone()
-        site_url = settings.FOLIO_SITE_URL.rstrip("/")
-        # (before, after) the slug, so rows don't each pay for reverse().
-        self._page_url = _around_marker(
-            site_url,
-            reverse("publications:publication-detail", kwargs={"slug": _SLUG_MARKER}),
-        )
-        self._pdf_url = _around_marker(
-            site_url, reverse("publications:report-pdf", kwargs={"slug": _SLUG_MARKER})
-        )
         self._getters = [getattr(self, f"dehydrate_{name}") for name in COLUMNS]
 
     def iter_queryset(self, queryset):
@@ -269,18 +279,7 @@ class PublicationResource(resources.ModelResource):
         return row.publish_at.astimezone(self.time_zone)
 
     def dehydrate_url(self, row):
-        if row.external_url:
-            return row.external_url
-        before, after = self._page_url
-        return f"{before}{quote(row.slug)}{after}"
+        return absolute_url(row.public_url)
 
     def dehydrate_pdf_url(self, row):
-        if not row.pdf:
-            return ""
-        before, after = self._pdf_url
-        return f"{before}{quote(row.slug)}{after}"
-
-
-def _around_marker(site_url, path):
-    before, after = path.split(_SLUG_MARKER, 1)
-    return site_url + before, after
+        return absolute_url(row.pdf_url)

@@ -5,11 +5,17 @@ D the text of the PDF. Vectors are rebuilt in SQL, in the same transaction as
 the change that makes them stale.
 """
 
+import re
+import unicodedata
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
 
 SEARCH_CONFIG = "english"
+# Far beyond any query a reader types (the search box takes 200 characters).
+MAX_QUERY_CHARACTERS = 1000
+MAX_QUERY_TERMS = 32
 # Markers around matched words; the teaser is escaped before they become <mark>.
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
@@ -36,6 +42,14 @@ WHERE base.id = p.id AND p.id = ANY(%(ids)s)
 """
 
 
+# A term: an optional "-" (not), then a "phrase" (its closing quote optional,
+# as websearch_to_tsquery allows) or a run of anything but spaces and quotes.
+_TERM = re.compile(r'(?P<negated>-?)(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+# A hyphen that does not join two word characters ("peace-building").
+_LOOSE_HYPHEN = re.compile(r"(?<!\w)-|-(?!\w)")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def is_full_text_available():
     """Return True when the database supports ranked full-text search."""
     return connection.vendor == "postgresql"
@@ -59,9 +73,12 @@ def search_publications(publications, text):
     Elsewhere it is a case-insensitive match on title, teaser and author
     names, newest first.
     """
-    text = text.strip()
+    text = _printable(text[:MAX_QUERY_CHARACTERS]).strip()
     if not text:
         return publications
+    query_text = normalise_query(text)
+    if not query_text:
+        return publications.none()
     if not is_full_text_available():
         from publications.models import Publication
 
@@ -74,7 +91,7 @@ def search_publications(publications, text):
                 )
             )
         )
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    query = SearchQuery(query_text, search_type="websearch", config=SEARCH_CONFIG)
     return (
         publications.filter(search_vector=query)
         .annotate(
@@ -89,4 +106,48 @@ def search_publications(publications, text):
             ),
         )
         .order_by("-rank", "-publish_at", "-id")
+    )
+
+
+def normalise_query(text):
+    """Return *text* as a web search query PostgreSQL always accepts.
+
+    websearch_to_tsquery reads "phrases", ``or`` and a leading ``-`` (not),
+    and takes every other character for part of a word or a separator. A
+    ``-`` after a separator is a "not" too, and 32 of them in a row overflow
+    its stack ("tsquery stack too small", a server error). Here each term
+    keeps at most one leading ``-``, inner hyphens stay only between two word
+    characters, terms without a word character go, and at most
+    MAX_QUERY_TERMS remain. A query a reader types comes out unchanged but
+    for spacing; one of punctuation alone comes out empty.
+    """
+    terms = []
+    for match in _TERM.finditer(_printable(text[:MAX_QUERY_CHARACTERS])):
+        negated = match["negated"]
+        if match["phrase"] is not None:
+            words = _words(match["phrase"])
+            if words:
+                terms.append(f'{negated}"{" ".join(words)}"')
+            continue
+        words = _words(match["word"])
+        if words:
+            terms.append(negated + words[0])
+            terms.extend(words[1:])
+    return " ".join(terms[:MAX_QUERY_TERMS])
+
+
+def _words(text):
+    """Return the parts of *text* that hold a word character, loose hyphens gone."""
+    return [
+        part
+        for part in _LOOSE_HYPHEN.sub(" ", text).split()
+        if _WORD_CHARACTER.search(part)
+    ]
+
+
+def _printable(text):
+    """Return *text* with control characters and lone surrogates as spaces."""
+    return "".join(
+        " " if unicodedata.category(character) in {"Cc", "Cs"} else character
+        for character in text
     )

@@ -19,6 +19,7 @@ from publications.models import (
     Series,
     TaggedPublication,
 )
+from publications.querysets import with_live_publications
 from publications.related import related_publication_ids
 from publications.search import search_publications
 
@@ -193,7 +194,7 @@ def live_topics(*, now=None):
     """
     return (
         TaggedPublication.objects.filter(
-            content_object__in=Publication.objects.live(now=now)
+            with_live_publications("content_object", now=now)
         )
         .values(slug=F("tag__slug"), name=F("tag__name"))
         .annotate(count=Count("pk"))
@@ -203,12 +204,28 @@ def live_topics(*, now=None):
 
 def topic_for_slug(slug, *, now=None):
     """Return the tag *slug* if a live publication uses it, else None."""
-    return Tag.objects.filter(
-        slug=slug,
-        pk__in=TaggedPublication.objects.filter(
-            content_object__in=Publication.objects.live(now=now)
-        ).values("tag_id"),
-    ).first()
+    return _one(
+        Tag.objects.filter(with_live_publications("publication", now=now)), slug
+    )
+
+
+def author_for_slug(slug, *, now=None):
+    """Return the author *slug* if a live publication names them, else None."""
+    return _one(
+        Author.objects.filter(with_live_publications("publications", now=now)), slug
+    )
+
+
+def series_for_slug(slug, *, now=None):
+    """Return the series *slug* if it has a live report, else None."""
+    return _one(Series.objects.filter(with_live_publications("reports", now=now)), slug)
+
+
+def _one(rows, slug):
+    # Unordered: the join repeats the one row with this slug, and ordering by
+    # id (as first() does) makes PostgreSQL walk the primary key instead of
+    # the slug index (2.8 ms instead of 0.15 ms for the last of 2,000 authors).
+    return next(iter(rows.filter(slug=slug).order_by()[:1]), None)
 
 
 def live_types(*, now=None):
@@ -250,7 +267,8 @@ def live_types(*, now=None):
 def live_series(*, now=None):
     """Return series with at least one live report, with a report_count."""
     return (
-        Series.objects.filter(reports__in=Report.objects.live(now=now))
+        # Filtering before annotating makes the count see live reports only.
+        Series.objects.filter(with_live_publications("reports", now=now))
         .annotate(report_count=Count("reports"))
         .order_by("title")
     )
@@ -259,7 +277,7 @@ def live_series(*, now=None):
 def live_authors(*, now=None):
     """Return authors with at least one live publication, with a publication_count."""
     return (
-        Author.objects.filter(publications__in=Publication.objects.live(now=now))
+        Author.objects.filter(with_live_publications("publications", now=now))
         .annotate(publication_count=Count("publications"))
         .order_by("name", "pk")
     )

@@ -1,18 +1,27 @@
 """Sitemaps of every public page: publications, authors, series and topics."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
-from django.urls import reverse
+from django.db.models import Max
 from taggit.models import Tag
 
 from authors.models import Author
+from core.links import site_url, slug_url
 from publications.models import Publication, Series
+from publications.querysets import with_live_publications
 
 
-def _live_filter(prefix):
-    """Return a Q matching rows whose related publication (via *prefix*) is live."""
-    live_ids = Publication.objects.live().values("pk")
-    return Q(**{f"{prefix}__in": live_ids})
+class _SiteSitemap(Sitemap):
+    """A sitemap whose locations start at FOLIO_SITE_URL, whatever the request.
+
+    Django's sitemap view passes the request's scheme and host; both are
+    ignored, so a stray Host header never reaches a cached sitemap.
+    """
+
+    def get_protocol(self, protocol=None):
+        return site_url().split("://", 1)[0]
+
+    def get_domain(self, site=None):
+        return site_url().split("://", 1)[1]
 
 
 class _LatestBySql:
@@ -34,20 +43,16 @@ class _LatestBySql:
         return max((value for value in latest.values() if value), default=None)
 
 
-class PublicationSitemap(_LatestBySql, Sitemap):
+class PublicationSitemap(_LatestBySql, _SiteSitemap):
     changefreq = "monthly"
     priority = 0.8
     # Smaller files than the protocol's 50,000 URLs each: quicker to build.
     limit = 10_000
 
     def items(self):
-        # Related publications with an external URL have no page of their own.
         return (
             Publication.objects.live()
-            .filter(
-                Q(relatedpublication__isnull=True)
-                | Q(relatedpublication__external_url="")
-            )
+            .with_own_page()
             .only("slug", "updated_at")
             .order_by("-publish_at", "-id")
         )
@@ -56,23 +61,24 @@ class PublicationSitemap(_LatestBySql, Sitemap):
         return item.updated_at
 
 
-class AuthorSitemap(_LatestBySql, Sitemap):
+class AuthorSitemap(_LatestBySql, _SiteSitemap):
     changefreq = "monthly"
     priority = 0.5
 
     def latest_source(self):
-        return Author.objects.filter(_live_filter("authorships__publication"))
+        return Author.objects.filter(with_live_publications("publications"))
 
     def latest(self):
         return {
             "updated_at": Max("updated_at"),
-            "published": Max("authorships__publication__updated_at"),
+            "published": Max("publications__updated_at"),
         }
 
     def items(self):
         return (
-            Author.objects.filter(_live_filter("authorships__publication"))
-            .annotate(last_published=Max("authorships__publication__updated_at"))
+            # Filtering before annotating makes Max see live publications only.
+            Author.objects.filter(with_live_publications("publications"))
+            .annotate(last_published=Max("publications__updated_at"))
             .order_by("name", "id")
         )
 
@@ -80,36 +86,36 @@ class AuthorSitemap(_LatestBySql, Sitemap):
         return max(item.updated_at, item.last_published)
 
 
-class SeriesSitemap(_LatestBySql, Sitemap):
+class SeriesSitemap(_LatestBySql, _SiteSitemap):
     changefreq = "monthly"
     priority = 0.6
 
     def latest_source(self):
-        return Series.objects.all()
+        return Series.objects.filter(with_live_publications("reports"))
 
     def latest(self):
         return {
             "updated_at": Max("updated_at"),
-            "published": Max("reports__updated_at", filter=_live_filter("reports")),
+            "published": Max("reports__updated_at"),
         }
 
     def items(self):
-        return Series.objects.annotate(
-            last_published=Max("reports__updated_at", filter=_live_filter("reports"))
-        ).order_by("title", "id")
+        return (
+            Series.objects.filter(with_live_publications("reports"))
+            .annotate(last_published=Max("reports__updated_at"))
+            .order_by("title", "id")
+        )
 
     def lastmod(self, item):
-        if item.last_published is None:
-            return item.updated_at
         return max(item.updated_at, item.last_published)
 
 
-class TopicSitemap(_LatestBySql, Sitemap):
+class TopicSitemap(_LatestBySql, _SiteSitemap):
     changefreq = "weekly"
     priority = 0.5
 
     def latest_source(self):
-        return Tag.objects.filter(_live_filter("publication"))
+        return Tag.objects.filter(with_live_publications("publication"))
 
     def latest(self):
         return {"published": Max("publication__updated_at")}
@@ -117,13 +123,13 @@ class TopicSitemap(_LatestBySql, Sitemap):
     def items(self):
         return (
             # Filtering before annotating makes Max see live publications only.
-            Tag.objects.filter(_live_filter("publication"))
+            Tag.objects.filter(with_live_publications("publication"))
             .annotate(lastmod=Max("publication__updated_at"))
             .order_by("name", "id")
         )
 
     def location(self, item):
-        return reverse("publications:topic-detail", kwargs={"slug": item.slug})
+        return slug_url("publications:topic-detail", item.slug)
 
     def lastmod(self, item):
         return item.lastmod

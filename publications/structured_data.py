@@ -1,6 +1,5 @@
 """schema.org JSON-LD and Google Scholar (Highwire Press) metadata."""
 
-from django.urls import reverse
 from django.utils import timezone
 
 from core.links import absolute_url
@@ -24,15 +23,6 @@ def _person(author):
     if author.position:
         person["jobTitle"] = author.position
     return person
-
-
-def pdf_url(report):
-    """Return the absolute URL of the report's PDF, or ""."""
-    if not report.pdf:
-        return ""
-    return absolute_url(
-        reverse("publications:report-pdf", kwargs={"slug": report.slug})
-    )
 
 
 def report_json_ld(report, *, authors, tags):
@@ -60,10 +50,10 @@ def report_json_ld(report, *, authors, tags):
         }
     if report.image:
         data["image"] = absolute_url(report.image.url)
-    if report.pdf:
+    if report.pdf_url:
         media = {
             "@type": "MediaObject",
-            "contentUrl": pdf_url(report),
+            "contentUrl": absolute_url(report.pdf_url),
             "encodingFormat": "application/pdf",
         }
         data["encoding"] = media
@@ -96,7 +86,7 @@ def scholar_meta_tags(report, *, authors):
     if report.number is not None:
         tags.append(("citation_technical_report_number", str(report.number)))
     tags.append(("citation_technical_report_institution", publisher_name()))
-    if report.pdf:
-        tags.append(("citation_pdf_url", pdf_url(report)))
+    if report.pdf_url:
+        tags.append(("citation_pdf_url", absolute_url(report.pdf_url)))
     tags.append(("citation_abstract_html_url", absolute_url(report.get_absolute_url())))
     return tags

@@ -18,6 +18,7 @@ from publications.paging import PublicationPaginator
 from publications.roles import may_preview
 from publications.selectors import (
     SERIES_BOX_SIZE,
+    author_for_slug,
     filter_publications,
     listing_choices,
     live_authors,
@@ -25,6 +26,7 @@ from publications.selectors import (
     live_series,
     live_topics,
     publication_relations,
+    series_for_slug,
     series_reports,
     topic_for_slug,
 )
@@ -301,21 +303,23 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
 
     paginate_by = LIST_PAGE_SIZE
     owner_model = None
+    # A selector: the owner with this slug if it has something live, or None.
+    owner_for_slug = None
 
     def count_key(self):
         return f"{self.owner_model._meta.label}:{self.owner.pk}"
 
     def get(self, request, *args, **kwargs):
-        self.owner = get_object_or_404(self.owner_model, slug=kwargs["slug"])
-        response = super().get(request, *args, **kwargs)
-        # An author or series with nothing public has no public page yet.
-        if not self.object_list_count and not may_preview(request.user):
-            raise Http404(_("Nothing has been published here yet."))
-        return response
+        # Nothing public yet answers as an unknown slug does, word for word.
+        self.owner = self.owner_for_slug(kwargs["slug"], now=self.now)
+        if self.owner is None and may_preview(request.user):
+            self.owner = self.owner_model.objects.filter(slug=kwargs["slug"]).first()
+        if self.owner is None:
+            raise Http404(_("Nothing has been published here."))
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.object_list_count = context["paginator"].count
         context["cards"] = publication_cards(context["object_list"], heading_level=3)
         return context
 
@@ -338,6 +342,7 @@ class AuthorListView(PublicViewMixin, ListView):
 class AuthorDetailView(_PaginatedOwnerView):
     template_name = "publications/author_detail.html"
     owner_model = Author
+    owner_for_slug = staticmethod(author_for_slug)
     section = "authors"
 
     def get_queryset(self):
@@ -368,6 +373,7 @@ class SeriesListView(PublicViewMixin, ListView):
 class SeriesDetailView(_PaginatedOwnerView):
     template_name = "publications/series_detail.html"
     owner_model = Series
+    owner_for_slug = staticmethod(series_for_slug)
     section = "series"
 
     def get_queryset(self):

@@ -27,5 +27,6 @@ def production_env(**extra):
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x7-production-test-key-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "folio.example.org",
+        "FOLIO_SITE_URL": "https://folio.example.org",
         **extra,
     }

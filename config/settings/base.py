@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that nothing reads a query string Django refuses to parse: a
+    # refused one is a 400 with the site's page, DEBUG or not.
+    "config.middleware.RequestDataMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # After the HTTPS redirect, before everything else: a cached page is
     # stored with the headers the middleware below gave it.
@@ -209,17 +212,19 @@ LOGGING = {
 TAGGIT_CASE_INSENSITIVE = True
 
 # Login throttling: lock out an IP address and username pair after repeated
-# failures. The client address is REMOTE_ADDR; behind a proxy, set
-# DJANGO_AXES_PROXY_COUNT so X-Forwarded-For is read, and never otherwise
-# (a client could forge it to dodge the lockout).
+# failures. The client address is REMOTE_ADDR; behind N reverse proxies that
+# each append to X-Forwarded-For, set DJANGO_AXES_PROXY_COUNT=N so the address
+# the outermost proxy saw is used (see core.client_address). Never set it
+# without such proxies: clients could then forge the header to dodge lockouts.
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-if env_int("DJANGO_AXES_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_AXES_PROXY_COUNT", 0)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip_address"
+FOLIO_PROXY_COUNT = env_int("DJANGO_AXES_PROXY_COUNT", 0)
+if FOLIO_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_AXES_PROXY_COUNT must be 0 or more.")
 
 # Folio's own settings.
 FOLIO_SITE_NAME = os.environ.get("FOLIO_SITE_NAME", "Folio Institute")
@@ -239,3 +244,7 @@ FOLIO_PAGE_CACHE_VARIANTS = env_int("FOLIO_PAGE_CACHE_VARIANTS", 1000)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
+# An animation is stored as its first frame; these bound the time spent checking
+# the rest (50 megapixels of APNG decode in under 5 seconds).
+FOLIO_MAX_IMAGE_FRAMES = env_int("FOLIO_MAX_IMAGE_FRAMES", 300)
+FOLIO_MAX_ANIMATION_PIXELS = env_int("FOLIO_MAX_ANIMATION_PIXELS", 50_000_000)

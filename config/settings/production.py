@@ -1,11 +1,28 @@
 """Settings for production: DEBUG off, HTTPS only, secrets from the environment."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env_bool, env_int, env_list
+
+
+def _is_site_url(value):
+    """Return True if *value* is an http(s) address with a host and no query."""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.hostname)
+        and not (parts.username or parts.password or parts.query or parts.fragment)
+        and not any(character.isspace() for character in value)
+    )
+
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -21,6 +38,20 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "Set DJANGO_ALLOWED_HOSTS (comma-separated host names) to run with "
         "production settings."
+    )
+
+# Every absolute link (feeds, sitemaps, canonical, citations, exports) starts
+# here, never at the request's Host: see core.links.site_url.
+FOLIO_SITE_URL = os.environ.get("FOLIO_SITE_URL", "").strip()
+if not FOLIO_SITE_URL:
+    raise ImproperlyConfigured(
+        "Set FOLIO_SITE_URL (the site's public address, such as "
+        "https://www.example.org) to run with production settings."
+    )
+if not _is_site_url(FOLIO_SITE_URL):
+    raise ImproperlyConfigured(
+        f"FOLIO_SITE_URL must be an http or https address such as "
+        f"https://www.example.org, not {FOLIO_SITE_URL!r}."
     )
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -5,7 +5,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from core.links import fixed_url, slug_url
-from publications.models import Publication
 from publications.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
@@ -19,22 +18,9 @@ def type_label(publication):
 
 @register.filter
 def external_url(publication):
-    """Return the external URL of a related publication, or ""."""
-    if publication.kind != Publication.Kind.RELATED:
-        return ""
-    specific = getattr(publication, "external_url", None)
-    if specific is not None:
-        return specific
-    try:
-        return publication.relatedpublication.external_url
-    except Publication.relatedpublication.RelatedObjectDoesNotExist:
-        return ""
-
-
-@register.filter
-def public_url(publication):
-    """Return where lists link to: the external URL or the page."""
-    return external_url(publication) or publication.get_absolute_url()
+    """Return the publication's public_url if it leads off the site, else ""."""
+    url = publication.public_url
+    return "" if url == publication.get_absolute_url() else url
 
 
 @register.filter

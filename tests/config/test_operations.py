@@ -63,13 +63,61 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "FOLIO_SITE_URL"]
+)
 def test_production_settings_refuse_to_start_without(missing):
     result = run_python(
         "import django; django.setup()", **production_env(**{missing: ""})
     )
     assert result.returncode != 0
-    assert missing in result.stderr
+    assert missing in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "folio.example.org",
+        "ftp://folio.example.org",
+        "https://",
+        "https://folio.example.org?x=1",
+        "https://user:secret@folio.example.org",
+        "https://folio.example.org:99999",
+        "https://folio example.org",
+    ],
+)
+def test_production_settings_refuse_a_site_url_that_is_not_http(address):
+    result = run_python(
+        "import django; django.setup()", **production_env(FOLIO_SITE_URL=address)
+    )
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert "FOLIO_SITE_URL must be an http or https address" in last_line
+
+
+def test_production_feeds_link_to_the_site_url_not_the_request_host():
+    code = (
+        "import django, re; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0);"
+        "from django.test import Client;"
+        "r = Client().get('/feeds/publications/',"
+        " headers={'host': 'folio.example.org:6666', 'x-forwarded-proto': 'https'});"
+        "print(r.status_code, *re.findall(r'https?://[^<\"]+', r.content.decode()))"
+    )
+    result = run_python(
+        code,
+        **production_env(
+            FOLIO_SITE_URL="https://www.example.org/", DATABASE_URL="sqlite://"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    status, *links = result.stdout.split()
+    assert status == "200"
+    assert "https://www.example.org/feeds/publications/" in links
+    assert "https://www.example.org/publications/" in links
+    assert not [link for link in links if "folio.example.org" in link]
 
 
 def test_production_serves_static_files_through_whitenoise(tmp_path):

@@ -3,7 +3,13 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from core.links import fixed_url, slug_url
+from core.links import (
+    absolute_url,
+    fixed_url,
+    site_url,
+    slug_url,
+    slug_url_function,
+)
 
 VIEWS = [
     "publications:publication-detail",
@@ -55,3 +61,34 @@ def test_fixed_url_matches_reverse_and_follows_the_script_prefix(viewname):
         assert fixed_url(viewname).startswith("/folio/")
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    ("site", "path", "expected"),
+    [
+        ("https://folio.example.org", "/authors/ann/", "https://folio.example.org/authors/ann/"),
+        ("https://folio.example.org/", "/authors/ann/", "https://folio.example.org/authors/ann/"),
+        ("https://example.org/folio", "/sitemap.xml", "https://example.org/folio/sitemap.xml"),
+        ("https://folio.example.org", "", ""),
+        ("https://folio.example.org", "https://elsewhere.example.net/a", "https://elsewhere.example.net/a"),
+        ("https://folio.example.org", "/go?to=https://x.example/", "https://folio.example.org/go?to=https://x.example/"),
+    ],
+)  # fmt: skip
+def test_absolute_url_starts_at_the_configured_address(settings, site, path, expected):
+    settings.FOLIO_SITE_URL = site
+
+    assert absolute_url(path) == expected
+    assert site_url() == site.rstrip("/")
+
+
+@pytest.mark.parametrize("slug", ["water", "a-b_c-9", "énergie"])
+def test_slug_url_function_matches_reverse(slug):
+    url = slug_url_function("publications:topic-detail")
+
+    assert url(slug) == reverse("publications:topic-detail", kwargs={"slug": slug})
+
+
+def test_slug_url_function_keeps_an_odd_slug_in_one_quoted_segment():
+    url = slug_url_function("publications:publication-detail")
+
+    assert url("=1+1/pdf") == "/publications/%3D1%2B1%2Fpdf/"

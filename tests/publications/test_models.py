@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from publications.models import Authorship, Publication
@@ -65,3 +66,37 @@ def test_type_and_number_reads_like_the_printed_cover():
 def test_kind_follows_the_model():
     assert make_report().kind == Publication.Kind.REPORT
     assert make_related().kind == Publication.Kind.RELATED
+
+
+def test_public_url_is_the_page_or_a_related_items_external_url():
+    report = make_report()
+    page = make_related()
+    podcast = make_related(external_url="https://example.org/podcast")
+    rows = Publication.objects.select_related("report", "relatedpublication")
+
+    for item in (report, page):
+        assert item.public_url == item.get_absolute_url()
+    assert podcast.public_url == "https://example.org/podcast"
+    assert {row.slug: row.public_url for row in rows} == {
+        report.slug: report.get_absolute_url(),
+        page.slug: page.get_absolute_url(),
+        podcast.slug: "https://example.org/podcast",
+    }
+
+
+def test_pdf_url_is_the_access_checked_view_or_empty(django_assert_num_queries):
+    with_pdf = make_report(pdf=True)
+    without = make_report()
+    related = make_related()
+    pdf_view = reverse("publications:report-pdf", kwargs={"slug": with_pdf.slug})
+
+    assert with_pdf.pdf_url == pdf_view
+    assert without.pdf_url == ""
+    assert related.pdf_url == ""
+    rows = list(Publication.objects.select_related("report", "relatedpublication"))
+    with django_assert_num_queries(0):
+        assert {row.slug: row.pdf_url for row in rows} == {
+            with_pdf.slug: pdf_view,
+            without.slug: "",
+            related.slug: "",
+        }

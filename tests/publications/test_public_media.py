@@ -115,6 +115,7 @@ def test_production_settings_serve_public_images_but_not_private_files(tmp_path)
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "media-production-test-key-" + "m" * 50,
         "DJANGO_ALLOWED_HOSTS": "folio.example.org",
+        "FOLIO_SITE_URL": "https://folio.example.org",
         "DJANGO_MEDIA_ROOT": str(tmp_path),
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",

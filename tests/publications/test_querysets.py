@@ -2,9 +2,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from taggit.models import Tag
 
-from publications.models import Publication, Report
-from tests.factories import make_related, make_report
+from authors.models import Author
+from publications.models import Publication, Report, Series
+from publications.querysets import with_live_publications
+from tests.factories import make_author, make_related, make_report, make_series
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,33 @@ def test_in_state_matches_the_state_of_each_item(state, expected):
 def test_in_state_refuses_an_unknown_state():
     with pytest.raises(ValueError, match="Unknown publication state"):
         Publication.objects.in_state("withdrawn")
+
+
+def test_with_live_publications_matches_through_each_relation_at_its_instant():
+    now = timezone.now()
+    author, other = make_author(slug="ann"), make_author(slug="bo")
+    series, empty = make_series(slug="borders"), make_series(slug="empty")
+    make_report(tags=["Water"], authors=[author], series=series, publish_at=now)
+    make_report(tags=["Oil"], authors=[other], series=empty, published=False)
+
+    def slugs(model, relation, at):
+        rows = model.objects.filter(with_live_publications(relation, now=at))
+        return sorted(set(rows.values_list("slug", flat=True)))
+
+    assert slugs(Tag, "publication", now) == ["water"]
+    assert slugs(Author, "publications", now) == ["ann"]
+    assert slugs(Series, "reports", now) == ["borders"]
+    before = now - ONE_MICROSECOND
+    assert slugs(Tag, "publication", before) == []
+    assert slugs(Author, "publications", before) == []
+    assert slugs(Series, "reports", before) == []
+
+
+def test_with_own_page_leaves_out_items_that_link_elsewhere():
+    make_report(title="Report")
+    make_related(title="Podcast", external_url="https://example.org/podcast")
+    make_related(title="Analysis")
+
+    titles = Publication.objects.with_own_page().values_list("title", flat=True)
+
+    assert sorted(titles) == ["Analysis", "Report"]

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from publications.models import Publication, SummaryPoint
-from publications.search import search_publications
+from publications.search import MAX_QUERY_TERMS, normalise_query, search_publications
 from tests.factories import make_author, make_related, make_report, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,62 @@ def test_listing_search_works_on_every_database(client):
     content = client.get("/publications/", {"q": "ceasefire"}).content.decode()
     assert "Ceasefire monitoring" in content
     assert "Elections" not in content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ceasefire",
+        "negotiations with armed groups",
+        "peace-building",
+        "covid-19 vaccines",
+        '"peace talks" -syria',
+        'water -"river basin"',
+        "iran or iraq",
+        "U.S. policy",
+        "don't",
+        "C++",
+        "Zürich İstanbul мир 和平",
+    ],
+)
+def test_normal_queries_reach_the_database_unchanged(query):
+    assert normalise_query(query) == query
+
+
+@pytest.mark.parametrize(
+    ("query", "normalised"),
+    [
+        ("-" * 50, ""),
+        ("- " * 50, ""),
+        ("-!" * 50, ""),
+        ('"' + "-" * 60 + '"', ""),
+        ("-" * 50 + "peace", "-peace"),
+        ("peace" + "-" * 50, "peace"),
+        ("x!-!-!-y", "x! y"),
+        ("  peace   war  ", "peace war"),
+        ('"unterminated phrase', '"unterminated phrase"'),
+        ('-""', ""),
+        ("peace\x00war", "peace war"),
+        ("\ud800peace", "peace"),
+    ],
+)
+def test_odd_queries_are_normalised(query, normalised):
+    assert normalise_query(query) == normalised
+
+
+def test_a_query_keeps_at_most_the_term_limit():
+    assert len(normalise_query("x " * 500).split()) == MAX_QUERY_TERMS
+
+
+def test_hyphens_punctuation_and_odd_characters_never_fail_and_match_nothing():
+    make_report(title="Ceasefire monitoring")
+    assert titles("-" * 50) == []
+    assert titles("!&|<->:*()") == []
+    assert titles("\ud800\x00 ceasefire") == ["Ceasefire monitoring"]
+
+
+@postgres_only
+def test_a_negated_word_after_a_run_of_hyphens_still_excludes_it():
+    make_report(title="Ceasefire monitoring")
+    make_report(title="Ceasefire elections")
+    assert titles("ceasefire " + "-" * 50 + "elections") == ["Ceasefire monitoring"]

@@ -1,13 +1,21 @@
 """Selectors: listing filters, filter choices, series order."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from publications.models import Publication
 from publications.selectors import (
+    author_for_slug,
     filter_publications,
     listing_choices,
+    live_authors,
+    live_series,
+    live_topics,
+    series_for_slug,
     series_reports,
+    topic_for_slug,
 )
 from tests.factories import (
     ago,
@@ -114,3 +122,45 @@ def test_series_reports_follow_series_position_and_skip_items_not_live():
     make_report(title="Elsewhere", series_position=1)
 
     assert titles(series_reports(series)) == ["First", "Second", "Unnumbered"]
+
+
+OWNER_LOOKUPS = {
+    "topic": (topic_for_slug, "shared-topic"),
+    "author": (author_for_slug, "shared-author"),
+    "series": (series_for_slug, "shared-series"),
+}
+
+
+@pytest.mark.parametrize(("lookup", "slug"), OWNER_LOOKUPS.values(), ids=OWNER_LOOKUPS)
+def test_owner_lookups_find_an_owner_only_while_it_has_something_live(
+    lookup, slug, django_assert_num_queries
+):
+    author = make_author(name="Shared Author", slug="shared-author")
+    series = make_series(title="Shared Series", slug="shared-series")
+    shared = {"tags": ["Shared topic"], "authors": [author], "series": series}
+    make_report(**shared, published=False)
+    make_report(**shared, publish_at=ago(-1))
+    make_report(**shared, publish_at=ago(9), unpublish_at=ago(1))
+    live_from = ago(2)
+    for number in range(3):
+        make_report(**shared, publish_at=live_from - timedelta(hours=number))
+
+    with django_assert_num_queries(1):
+        found = lookup(slug, now=ago(1))
+
+    assert found.slug == slug
+    assert lookup(slug, now=ago(10)) is None
+    assert lookup("no-such-slug", now=ago(1)) is None
+
+
+def test_live_authors_and_series_count_only_live_publications():
+    author = make_author(slug="ann")
+    series = make_series(slug="borders")
+    for _ in range(2):
+        make_report(authors=[author], series=series)
+    make_report(authors=[author], series=series, published=False)
+    make_report(authors=[author], series=series, publish_at=ago(-1))
+
+    assert [(a.slug, a.publication_count) for a in live_authors()] == [("ann", 2)]
+    assert [(s.slug, s.report_count) for s in live_series()] == [("borders", 2)]
+    assert [t["count"] for t in live_topics()] == []

@@ -105,9 +105,14 @@ def test_sitemap_index_gives_each_section_its_newest_lastmod(client):
     now = timezone.now()
     old_author = make_author(slug="old")
     make_report(authors=[old_author], tags=["Oil"], publish_at=now - timedelta(days=9))
-    newest = make_report(authors=[make_author(slug="new")], tags=["Water"])
+    newest = make_report(
+        authors=[make_author(slug="new")],
+        tags=["Water"],
+        series=make_series(slug="live-series"),
+    )
     make_series(slug="empty-series")
     urls = sitemap_locations(client)
+    assert "/series/empty-series/" not in urls
 
     with CaptureQueriesContext(connection) as queries:
         index = ET.fromstring(client.get(reverse("sitemap")).content)

@@ -5,6 +5,8 @@ console and set window.__xss, so a browser test can tell which one got
 through. Each fits in a topic name (100 characters).
 """
 
+import random
+
 # {js} is replaced by code without double quotes; {tick} by code without any
 # quotes, for payloads that sit inside a quoted attribute themselves.
 _XSS_TEMPLATES = [
@@ -152,3 +154,82 @@ HOSTILE_QUERIES = [
     "p=1&all=&_changelist_filters=%00",
     "download=exe&status=%00&year_from=1e9&year_to=-1",
 ]
+
+
+def _search_queries():
+    """Return odd search box input: operators, runs, quotes, scripts, bytes."""
+    operators = [
+        "&", "|", "!", "<->", "<2>", ":*", ":A", "(", ")", "-", '"', "'", "\\",
+        ":", "*", "or", "OR", "and", "not", "&&", "||", "!!", "<-", "->",
+    ]  # fmt: skip
+    queries = [
+        *operators,
+        *(operator * 50 for operator in operators),
+        *(f"{operator} peace" for operator in operators),
+        *(f"peace {operator} war" for operator in operators),
+        *("-" * count for count in (1, 2, 31, 32, 33, 49, 50, 100, 200)),
+        "- " * 50,
+        "-!" * 50,
+        "!-" * 60,
+        "-(" * 40,
+        "-&" * 40,
+        "-<" * 40,
+        "x" + "-" * 60,
+        "-" * 60 + "peace",
+        "peace " + "-" * 60,
+        '"' + "-" * 60 + '"',
+        '"-' * 60,
+        '-"' * 60,
+        "-peace " * 30,
+        "--peace",
+        "-_" * 60,
+        "-_!" * 60,
+        "(peace | war) & !water <-> treaty:*",
+        "peace:* & war:A | !(water <2> treaty)",
+        '"peace talks" -"water" or treaty',
+        '"unterminated phrase',
+        'phrase" at the end"',
+        '""',
+        '""""""',
+        "or or or or",
+        "peace or",
+        "or peace",
+        "peace or -war -",
+        "peace " * 33,
+        "p" * 200,
+        "peace" * 40,
+        "x " * 100,
+        "x" * 10_240,
+        "peace " + "y" * 3000,
+        "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+        "...",
+        "?!",
+        "—–…",
+        "مرحبا peace мир 和平 שָׁלוֹם",
+        "İstanbul ǅ ß ﬁle",
+        "☮️ 🕊 \U0001f4a3",
+        "\u202epeace",
+        "pe\u200bace",
+        "e\u0301",
+        "\ufffd",
+        "\x00",
+        "peace\x00war",
+        "\x01\x02\x7f",
+        "\t\n\r",
+        "%00",
+        "%ED%A0%80",
+        "' OR '1'='1",
+        "1; SELECT pg_sleep(10)--",
+        "$$ || $$",
+        "E'\\x00'",
+    ]
+    rng = random.Random(20_250_101)
+    alphabet = [*operators, " ", "peace", "war", "é", "мир", '"', "-", "-", "-"]
+    for _ in range(60):
+        size = rng.randint(1, 120)
+        queries.append("".join(rng.choice(alphabet) for _ in range(size)))
+    return queries
+
+
+# Sent in the search box of the listing, a topic page and the staff export.
+SEARCH_QUERIES = _search_queries()
