@@ -9,7 +9,6 @@ from django.urls import include, path, re_path
 
 from config.views import healthz
 from core.views import public_media
-from publications.admin_views import publication_export_view
 from publications.discovery_views import robots_txt, sitemap_index
 from publications.sitemaps import SITEMAPS
 
@@ -21,11 +20,7 @@ admin.site.index_title = "Publications, authors and series"
 
 urlpatterns = [
     # Before the admin's own URLs, which would otherwise claim the path.
-    path(
-        "admin/publications/export/",
-        admin.site.admin_view(publication_export_view),
-        name="publication-export",
-    ),
+    path("admin/publications/", include("publications.admin.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),

@@ -5,6 +5,8 @@ sound real are invented. ``load_demo`` keys everything on slugs, so editing a
 text here and running the command again updates the item in place.
 """
 
+from publications.states import State
+
 # "days_ago" dates an item relative to the first run, so the demo looks recent;
 # the item marked "scheduled" goes live this many days after the run.
 SCHEDULED_IN_DAYS = 21
@@ -369,7 +371,7 @@ REPORTS = [
         "title": (
             "Borderlands in Transition: Trade, Smuggling and Security in Central Asia"
         ),
-        "status": "scheduled",
+        "status": State.SCHEDULED,
         "teaser": (
             "Border markets feed whole valleys, and the same routes carry "
             "contraband. This report, released on embargo, asks how closing "
@@ -581,7 +583,7 @@ RELATED = [
         "slug": "commentary-after-the-walkout",
         "type": "commentary",
         "title": "After the Walkout: Keeping Talks Alive",
-        "status": "draft",
+        "status": State.DRAFT,
         "teaser": (
             "Walkouts are part of most negotiations. What matters is who "
             "keeps talking in the corridor while the delegations are away."

@@ -16,7 +16,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from publications.models import Publication
 from publications.resources import (
     CHUNK_SIZE,
     COLUMNS,
@@ -48,17 +47,6 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def publications_in_status(status, *, now=None):
-    """Return the publications in derived *status*, or all of them for "all".
-
-    The base set of the staff page and the command, before the listing's
-    filters.
-    """
-    if status == "all":
-        return Publication.objects.all()
-    return Publication.objects.in_state(status, now=now)
 
 
 def iter_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):

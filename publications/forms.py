@@ -1,65 +1,20 @@
-"""The listing's filter form: every field optional, malformed values ignored."""
+"""The listing's filter form (see publications.filters) and its select options."""
 
 from django import forms
-from django.core.validators import validate_slug, validate_unicode_slug
 from django.utils.translation import gettext_lazy as _
 
+from publications.filters import FILTERS, PublicationFilters
 from publications.widgets import PrerenderedSelect, options_markup
 
-# Longer than any slug Folio stores (tags: 100, others: 200) and any sane query.
-MAX_SLUG_LENGTH = 200
-MAX_QUERY_LENGTH = 200
 
-# Field name -> keyword argument of selectors.filter_publications.
-FILTER_ARGUMENTS = {
-    "type": "type_slug",
-    "topic": "topic_slug",
-    "series": "series_slug",
-    "author": "author_slug",
-    "year": "year",
-    "q": "query",
-}
+class PublicationFilterForm(PublicationFilters):
+    """The listing's filters; a value that does not parse is left out."""
 
-
-class _SlugChoiceField(forms.CharField):
-    """A slug chosen from a list, accepted even when it matches nothing.
-
-    A well-formed slug that matches nothing gives an empty list rather than
-    being silently dropped; a malformed one is a field error.
-    """
-
-    widget = forms.Select
-
-    def __init__(self, *, allow_unicode=False, **kwargs):
-        validator = validate_unicode_slug if allow_unicode else validate_slug
-        super().__init__(
-            required=False,
-            max_length=MAX_SLUG_LENGTH,
-            validators=[validator],
-            **kwargs,
-        )
-
-
-class PublicationFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.SearchInput(attrs={"placeholder": _("Title, teaser or author")}),
-    )
-    type = _SlugChoiceField(label=_("Type"))
-    topic = _SlugChoiceField(label=_("Topic"), allow_unicode=True)
-    series = _SlugChoiceField(label=_("Series"))
-    author = _SlugChoiceField(label=_("Author"))
-    # Older and later years cannot hold items, and the database's date range
-    # arithmetic must stay far from year 1 and 9999.
-    year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        min_value=1000,
-        max_value=2999,
-        widget=forms.Select,
-    )
+    filter_names = ("q", "type", "topic", "series", "author", "year")
+    widgets = {
+        "q": forms.SearchInput(attrs={"placeholder": _("Title, teaser or author")}),
+        "year": forms.Select,
+    }
 
     def __init__(self, *args, options=None, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,15 +23,6 @@ class PublicationFilterForm(forms.Form):
         self.option_labels = {}
         if options is not None:
             self._set_options(options)
-
-    def filters(self):
-        """Return filter_publications keyword arguments for the valid fields."""
-        self.is_valid()
-        return {
-            FILTER_ARGUMENTS[name]: value
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "")
-        }
 
     def values(self):
         """Return the valid, non-empty values by field name."""
@@ -117,13 +63,6 @@ def filter_options(choices):
     *choices* is selectors.listing_choices() data. The result is plain
     strings and dicts, so the listing can remember it in a shared cache.
     """
-    any_label = {
-        "type": _("All types"),
-        "topic": _("All topics"),
-        "series": _("All series"),
-        "author": _("All authors"),
-        "year": _("Any year"),
-    }
     fields = {
         "type": _grouped_types(choices["types"]),
         "topic": _options(choices["topics"], "slug", "name"),
@@ -133,7 +72,7 @@ def filter_options(choices):
     }
     options = {}
     for name, field_choices in fields.items():
-        labelled = [("", str(any_label[name])), *field_choices]
+        labelled = [("", str(FILTERS[name].all_label)), *field_choices]
         names = {
             str(value): plain for value, _label, plain in _flat_choices(field_choices)
         }

@@ -1,4 +1,11 @@
-"""The editorial roles every install has, as (app_label, codename) permissions."""
+"""Who may do what: the editorial roles, and the one answer to "may they?".
+
+The roles every install has are lists of (app_label, codename) permissions.
+Views, the admin and the exports ask the may_* functions below rather than
+checking permissions themselves.
+"""
+
+from publications.states import Status
 
 _CONTENT_MODELS = (
     ("publications", "report"),
@@ -21,6 +28,7 @@ _ALL_MODELS = (
     ("publications", "publicationtype"),
 )
 
+PREVIEW = ("publications", "view_publication")
 PUBLISH = ("publications", "publish_publication")
 EXPORT = ("publications", "export_publication")
 
@@ -32,7 +40,7 @@ def _perms(models, actions):
 CONTRIBUTORS = [
     *_perms(_CONTENT_MODELS, ("add", "change", "view")),
     *_perms(_INLINE_MODELS, ("add", "change", "delete", "view")),
-    ("publications", "view_publication"),
+    PREVIEW,
     ("publications", "view_publicationtype"),
 ]
 EDITORS = [
@@ -46,8 +54,14 @@ EXPORTERS = [*_perms(_ALL_MODELS, ("view",)), EXPORT]
 
 ROLES = {"Contributors": CONTRIBUTORS, "Editors": EDITORS, "Exporters": EXPORTERS}
 
+PREVIEW_PERMISSION = "{}.{}".format(*PREVIEW)
 PUBLISH_PERMISSION = "{}.{}".format(*PUBLISH)
-_PUBLISHED = "published"  # Publication.Status.PUBLISHED; no model import here
+EXPORT_PERMISSION = "{}.{}".format(*EXPORT)
+
+
+def may_preview(user):
+    """Return True if *user* may see drafts and scheduled items on the site."""
+    return user.is_active and user.is_staff and user.has_perm(PREVIEW_PERMISSION)
 
 
 def may_publish(user):
@@ -62,4 +76,9 @@ def may_change(user, publication):
     unpublish date and one date change from live again) is public without
     review, so only those who may publish change one.
     """
-    return publication.status != _PUBLISHED or may_publish(user)
+    return publication.status != Status.PUBLISHED or may_publish(user)
+
+
+def may_export(user):
+    """Return True if *user* may export lists of publications."""
+    return user.is_active and user.is_staff and user.has_perm(EXPORT_PERMISSION)

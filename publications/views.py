@@ -15,6 +15,7 @@ from publications.cards import card_rows, publication_cards, related_cards
 from publications.forms import PublicationFilterForm, filter_options
 from publications.models import Publication, RelatedPublication, Report, Series
 from publications.paging import PublicationPaginator
+from publications.roles import may_preview
 from publications.selectors import (
     SERIES_BOX_SIZE,
     author_for_slug,
@@ -29,17 +30,9 @@ from publications.selectors import (
     series_reports,
     topic_for_slug,
 )
+from publications.states import State
 
 LIST_PAGE_SIZE = 20
-
-
-def can_preview(user):
-    """Return True if *user* may see drafts and scheduled items."""
-    return (
-        user.is_active
-        and user.is_staff
-        and user.has_perm("publications.view_publication")
-    )
 
 
 def _mark_private(response):
@@ -238,18 +231,18 @@ class PublicationDetailView(PublicViewMixin, DetailView):
         if publication is None:
             raise Http404(_("No publication found with that address."))
         self.state = publication.state(now=self.now)
-        if self.state != "live" and not can_preview(self.request.user):
+        if self.state != State.LIVE and not may_preview(self.request.user):
             raise Http404(_("No publication found with that address."))
         return publication
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         external_url = getattr(self.object, "external_url", "")
-        if external_url and self.state == "live":
+        if external_url and self.state == State.LIVE:
             # Lists link straight out; this address only forwards old links.
             return redirect(external_url)
         response = self.render_to_response(self.get_context_data(object=self.object))
-        if self.state != "live":
+        if self.state != State.LIVE:
             _mark_private(response)
         return response
 
@@ -261,12 +254,12 @@ class PublicationDetailView(PublicViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         publication = self.object
         relations = publication_relations(
-            publication, now=self.now, remembered=self.state == "live"
+            publication, now=self.now, remembered=self.state == State.LIVE
         )
         others = relations["series_others"]
         context = {
             "publication": publication,
-            "preview_state": None if self.state == "live" else self.state,
+            "preview_state": None if self.state == State.LIVE else self.state,
             "authorships": relations["authorships"],
             "topics": relations["topics"],
             "summary_points": relations["summary_points"],
@@ -285,7 +278,7 @@ def report_pdf(request, slug):
         slug=slug,
     )
     is_live = report.is_live()
-    if not is_live and not can_preview(request.user):
+    if not is_live and not may_preview(request.user):
         raise Http404(_("No PDF found at that address."))
     if not report.pdf:
         raise Http404(_("This report has no PDF."))
@@ -319,7 +312,7 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def get(self, request, *args, **kwargs):
         # Nothing public yet answers as an unknown slug does, word for word.
         self.owner = self.owner_for_slug(kwargs["slug"], now=self.now)
-        if self.owner is None and can_preview(request.user):
+        if self.owner is None and may_preview(request.user):
             self.owner = self.owner_model.objects.filter(slug=kwargs["slug"]).first()
         if self.owner is None:
             raise Http404(_("Nothing has been published here."))

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from authors.admin import EditConflict
 from authors.models import Author
+from core.admin.conflicts import EditConflict
 from publications.models import RelatedPublication, Report, Series
 from tests.factories import (
     make_author,

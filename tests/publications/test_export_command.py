@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -13,7 +14,14 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.factories import make_author, make_related, make_report, make_series
+from publications.states import State
+from tests.factories import (
+    make_author,
+    make_related,
+    make_report,
+    make_series,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +98,33 @@ def test_status_option(catalogue, status, expected):
     output = _export("--format", "csv", "--status", status).getvalue()
 
     assert set(_slugs(output)) == expected
+
+
+def test_status_expired_exports_items_past_their_unpublish_date(catalogue):
+    now = timezone.now()
+    make_report(
+        slug="expired-report",
+        publish_at=now - timedelta(days=30),
+        unpublish_at=now - timedelta(days=1),
+    )
+
+    output = _export("--format", "csv", "--status", "expired").getvalue()
+
+    assert _slugs(output) == ["expired-report"]
+
+
+def test_command_and_staff_page_offer_every_state_and_all(client):
+    client.force_login(make_user(role="Exporters"))
+    page = client.get("/admin/publications/export/").content.decode()
+    select = re.search(r'<select name="status".*?</select>', page, re.DOTALL)
+    offered = re.findall(r'<option value="([^"]*)"', select.group())
+    states = {*State.values, "all"}
+
+    assert sorted(offered) == sorted(states)
+    for status in states:
+        _export("--format", "csv", "--status", status)
+    with pytest.raises(CommandError, match="invalid choice"):
+        _export("--format", "csv", "--status", "published")
 
 
 @pytest.mark.parametrize(

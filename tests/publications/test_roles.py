@@ -3,7 +3,14 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from taggit.models import Tag
 
-from publications.roles import EXPORT, PUBLISH
+from publications.roles import (
+    EXPORT,
+    PUBLISH,
+    may_change,
+    may_export,
+    may_preview,
+    may_publish,
+)
 from tests.factories import (
     get_type,
     make_author,
@@ -54,6 +61,45 @@ def test_exporters_only_view_and_export():
         p.split(".")[1].startswith("view_")
         for p in exporters - {"{}.{}".format(*EXPORT)}
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        # preview, publish, change a published item, change a draft, export
+        ("Contributors", (True, False, False, True, False)),
+        ("Editors", (True, True, True, True, True)),
+        ("Exporters", (True, False, False, True, True)),
+        ("superuser", (True, True, True, True, True)),
+        (None, (False, False, False, True, False)),
+    ],
+)
+def test_roles_answer_who_may_preview_publish_change_and_export(role, expected):
+    if role == "superuser":
+        user = make_user(is_superuser=True)
+    else:
+        user = make_user(role=role)
+    published, draft = make_report(), make_report(published=False)
+
+    answers = (
+        may_preview(user),
+        may_publish(user),
+        may_change(user, published),
+        may_change(user, draft),
+        may_export(user),
+    )
+
+    assert answers == expected
+
+
+@pytest.mark.parametrize("change", [{"is_staff": False}, {"is_active": False}])
+def test_only_active_staff_may_preview_or_export(change):
+    user = make_user(role="Editors")
+    for name, value in change.items():
+        setattr(user, name, value)
+    user.save()
+
+    assert (may_preview(user), may_export(user)) == (False, False)
 
 
 @pytest.fixture

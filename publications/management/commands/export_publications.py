@@ -1,39 +1,39 @@
 """Export a filtered list of publications as CSV, XLSX or JSON.
 
-Writes to --output or standard output. Filters are those of the public
-listing plus the status; an unknown slug, a bad date or an unwritable path
-stops the command with a one-line message and exit status 1 before anything
-is written. A file is written under a temporary name and renamed when
-complete, so a failed export never leaves half a file behind.
+Writes to --output or standard output. The filters are those of
+publications.filters, as on the staff export page but with a date range; an
+unknown slug, a bad date or an unwritable path stops the command with a
+one-line message and exit status 1 before anything is written. A file is
+written under a temporary name and renamed when complete, so a failed export
+never leaves half a file behind.
 """
 
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import BaseCommand, CommandError
-from taggit.models import Tag
 
-from authors.models import Author
-from publications.exports import (
-    CHUNK_SIZE,
-    FORMATS,
-    WRITERS,
-    publications_in_status,
-)
-from publications.models import PublicationType, Series
-from publications.selectors import filter_publications
+from publications.exports import CHUNK_SIZE, FORMATS, WRITERS
+from publications.filters import STATUS_CHOICES, PublicationFilters
+from publications.states import State
 
-# Option -> (model, label): slugs checked before the export starts.
-_SLUG_OPTIONS = {
-    "type": (PublicationType, "type"),
-    "topic": (Tag, "topic"),
-    "series": (Series, "series"),
-    "author": (Author, "author"),
-}
 _PROGRESS_WIDTH = 30
+# What an option's error says, by its code: a slug that names nothing, and a
+# date that does not parse (the only option value that can be malformed).
+_OPTION_ERRORS = {
+    "invalid_choice": "Unknown {name} {value!r}.",
+    "invalid": "--{name} {value!r} is not a date: use YYYY-MM-DD.",
+}
+
+
+class ExportFilters(PublicationFilters):
+    """The command's filters: a slug must name something, dates are ISO dates."""
+
+    filter_names = ("type", "topic", "series", "author", "since", "until", "status")
+    must_exist = True
 
 
 class Command(BaseCommand):
@@ -59,30 +59,23 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--status",
-            choices=("draft", "scheduled", "live", "all"),
-            default="live",
+            choices=[value for value, _label in STATUS_CHOICES],
+            default=State.LIVE,
             help="Derived status to export (default: live).",
         )
 
     def handle(self, *args, **options):
         file_format = options["format"]
-        for option, (model, label) in _SLUG_OPTIONS.items():
-            slug = options[option]
-            if slug and not model.objects.filter(slug=slug).exists():
-                raise CommandError(f"Unknown {label} {slug!r}.")
-        since = _parse_date(options["since"], "--since")
-        until = _parse_date(options["until"], "--until")
-        if since and until and since > until:
-            raise CommandError("--since must not be after --until.")
-        publications = filter_publications(
-            publications_in_status(options["status"]),
-            type_slug=options["type"],
-            topic_slug=options["topic"],
-            series_slug=options["series"],
-            author_slug=options["author"],
-            since=since,
-            until=until,
-        ).newest_first()
+        filters = ExportFilters(
+            {
+                name: options[name]
+                for name in ExportFilters.filter_names
+                if options[name] is not None
+            }
+        )
+        if not filters.is_valid():
+            raise CommandError(_first_error(filters))
+        publications = filters.publications()
 
         progress = None
         if self.stderr.isatty():
@@ -163,12 +156,14 @@ class Command(BaseCommand):
         return progress
 
 
-def _parse_date(value, option):
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"{option} {value!r} is not a date: use YYYY-MM-DD."
-        ) from None
+def _first_error(filters):
+    """Return the first error of *filters* as one line naming the option."""
+    for name, errors in filters.errors.as_data().items():
+        error = errors[0]
+        if error.code == "reversed_range":
+            return "--{first} must not be after --{last}.".format(**error.params)
+        if name == NON_FIELD_ERRORS:
+            return " ".join(error.messages)
+        value = filters.data[name]
+        template = _OPTION_ERRORS.get(error.code, "--{name} {value!r}: {message}")
+        return template.format(name=name, value=value, message=error.messages[0])

@@ -27,6 +27,7 @@ from publications.models import (
     Series,
     SummaryPoint,
 )
+from publications.states import State, Status
 
 
 class Command(BaseCommand):
@@ -121,9 +122,9 @@ class Command(BaseCommand):
 
     def _publish_fields(self, item, existing):
         """Return status and publish_at, keeping the first run's dates."""
-        state = item.get("status", "live")
-        status = "draft" if state == "draft" else "published"
-        if state == "scheduled":
+        state = item.get("status", State.LIVE)
+        status = Status.DRAFT if state == State.DRAFT else Status.PUBLISHED
+        if state == State.SCHEDULED:
             if existing and existing.publish_at > self.now:
                 publish_at = existing.publish_at
             else:

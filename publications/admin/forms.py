@@ -7,7 +7,7 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
-from authors.admin import VersionedModelForm
+from core.admin.conflicts import VersionedModelForm
 from core.held_uploads import HoldsUploadWidgetMixin
 from publications.models import Publication
 

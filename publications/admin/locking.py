@@ -19,16 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 from publications.models import Publication
 from publications.roles import may_change, may_publish
+from publications.states import State
 
 # Actions that only read: they run on every selected item.
 READING_PERMISSIONS = {"view", "export"}
 
 _LOCKED_NOTICES = {
-    "live": _("This %(item)s is live: only an editor can change it."),
-    "scheduled": _(
+    State.LIVE: _("This %(item)s is live: only an editor can change it."),
+    State.SCHEDULED: _(
         "This %(item)s is scheduled to go live: only an editor can change it."
     ),
-    "expired": _(
+    State.EXPIRED: _(
         "This %(item)s is published, though past its unpublish date: only an "
         "editor can change it."
     ),
@@ -38,7 +39,7 @@ _LOCKED_NOTICES = {
 def locked_notice(publication):
     """Return the plain-words reason *publication* is read-only for a contributor."""
     state = publication.state()
-    notice = _LOCKED_NOTICES.get(state, _LOCKED_NOTICES["live"])
+    notice = _LOCKED_NOTICES.get(state, _LOCKED_NOTICES[State.LIVE])
     return notice % {"item": publication._meta.verbose_name}
 
 

@@ -4,16 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from publications.filters import MAX_YEAR, MIN_YEAR
 from publications.models import PublicationType
-
-MIN_YEAR, MAX_YEAR = 1000, 2999
-
-STATE_LABELS = {
-    "draft": _("Draft"),
-    "scheduled": _("Scheduled"),
-    "live": _("Live"),
-    "expired": _("Expired"),
-}
+from publications.states import State
 
 
 class StateListFilter(admin.SimpleListFilter):
@@ -23,10 +16,10 @@ class StateListFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return list(STATE_LABELS.items())
+        return State.choices
 
     def queryset(self, request, queryset):
-        if self.value() in STATE_LABELS:
+        if self.value() in State.values:
             return queryset.in_state(self.value())
         return queryset
 

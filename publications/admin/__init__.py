@@ -1,3 +1,9 @@
+"""The publications app's admin: its models, and taggit's tags as topics.
+
+What the Report and RelatedPublication admins share is in base.py and the
+modules it names; the staff export page is in export_page.py.
+"""
+
 import reversion
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -6,15 +12,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from authors.admin import (
-    ADMIN_FORMFIELD_OVERRIDES,
-    PlainHistoryAdmin,
-    VersionedAdminMixin,
-    admin_links,
-)
-from publications.admin_base import PublicationAdminBase
-from publications.admin_exports import PublicationExportMixin
-from publications.admin_inlines import (
+from core.admin.conflicts import VersionedAdminMixin
+from core.admin.history import PlainHistoryAdmin
+from core.admin.links import admin_links
+from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
+from publications.admin.base import PublicationAdminBase
+from publications.admin.exports import PublicationExportMixin
+from publications.admin.inlines import (
     AuthorshipInline,
     PinnedPublicationInline,
     SummaryPointInline,

@@ -3,7 +3,7 @@
 Publishing (status, publish date, unpublish date) needs the
 ``publications.publish_publication`` permission on every admin path: the
 form, the bulk actions and the saving of the object itself. So does any
-change to an item already published (see publications.admin_locking).
+change to an item already published (see publications.admin.locking).
 """
 
 from django import forms
@@ -19,19 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from authors.admin import ADMIN_FORMFIELD_OVERRIDES, VersionedAdminMixin
-from publications.admin_filters import (
-    STATE_LABELS,
+from core.admin.conflicts import VersionedAdminMixin
+from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
+from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
+from publications.admin.history import PublicationHistoryAdmin
+from publications.admin.list_filters import (
     StateListFilter,
     TopicListFilter,
     TypeListFilter,
     YearListFilter,
 )
-from publications.admin_forms import PdfAdminWidget, PublicationAdminForm
-from publications.admin_history import PublicationHistoryAdmin
-from publications.admin_locking import PublishedLockMixin
+from publications.admin.locking import PublishedLockMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.roles import may_publish
+from publications.states import State
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
@@ -173,11 +174,11 @@ class PublicationAdminBase(
 
     @admin.display(description=_("status"))
     def state_badge(self, publication):
-        state = publication.state() if publication.pk else "draft"
+        state = publication.state() if publication.pk else State.DRAFT
         return format_html(
             '<span class="folio-state folio-state-{}">{}</span>',
-            state,
-            STATE_LABELS[state],
+            state.value,
+            state.label,
         )
 
     @admin.display(description=_("now"))
@@ -214,9 +215,9 @@ class PublicationAdminBase(
             selected = self._lock_selected(queryset)
             for publication in selected:
                 state = publication.state(now=now)
-                if state == "live":
+                if state == State.LIVE:
                     continue
-                if state in {"draft", "scheduled"}:
+                if state in {State.DRAFT, State.SCHEDULED}:
                     publication.publish_at = now
                 if publication.unpublish_at and publication.unpublish_at <= now:
                     publication.unpublish_at = None

@@ -17,14 +17,7 @@ from import_export.signals import post_export
 
 from publications import exports
 from publications.resources import PublicationResource
-from publications.roles import EXPORT
-
-EXPORT_PERMISSION = "{}.{}".format(*EXPORT)
-
-
-def can_export(user):
-    """Return True if *user* may export lists of publications."""
-    return user.is_active and user.is_staff and user.has_perm(EXPORT_PERMISSION)
+from publications.roles import may_export
 
 
 def export_response(publications, file_format, *, filename_stem):
@@ -72,7 +65,7 @@ class PublicationExportMixin(ExportActionMixin):
     change_form_template = None
 
     def has_export_permission(self, request):
-        return can_export(request.user) and self.has_view_permission(request)
+        return may_export(request.user) and self.has_view_permission(request)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # django-import-export adds its action with the pre-6.1 signature;

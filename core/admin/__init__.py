@@ -1,0 +1,1 @@
+"""The admin toolkit Folio's apps share; it registers no model of its own."""
