@@ -1,7 +1,17 @@
-"""The words for where a publication stands: its stored status, its derived state."""
+"""The words for what a publication is and where it stands.
+
+Its kind (which concrete model), its stored status and its derived state.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    """Which concrete model a publication is, and which one a type is for."""
+
+    REPORT = "report", _("Report")
+    RELATED = "related", _("Related publication")
 
 
 class Status(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from publications import discovery_views, feeds, views
+from publications import detail_views, discovery_views, feeds, views
 
 
 class UnicodeSlugConverter:
@@ -28,10 +28,10 @@ urlpatterns = [
     ),
     path(
         "publications/<slug:slug>/",
-        views.PublicationDetailView.as_view(),
+        detail_views.PublicationDetailView.as_view(),
         name="publication-detail",
     ),
-    path("publications/<slug:slug>/pdf/", views.report_pdf, name="report-pdf"),
+    path("publications/<slug:slug>/pdf/", detail_views.report_pdf, name="report-pdf"),
     path(
         "publications/<slug:slug>/cite.bib",
         discovery_views.report_bibtex,

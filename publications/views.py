@@ -1,23 +1,22 @@
-"""The readers' pages: home, listings, publication pages, authors, series, topics."""
+"""The readers' listings: home, publications, topics, authors and series.
 
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+A publication's own page and its PDF are in publications.detail_views.
+"""
+
+from django.http import Http404
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from authors.models import Author
 from publications.caching import remember
-from publications.cards import card_rows, publication_cards, related_cards
+from publications.cards import card_rows, publication_cards
 from publications.forms import PublicationFilterForm, filter_options
-from publications.models import Publication, RelatedPublication, Report, Series
+from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
 from publications.roles import may_preview
 from publications.selectors import (
-    SERIES_BOX_SIZE,
     author_for_slug,
     filter_publications,
     listing_choices,
@@ -25,21 +24,12 @@ from publications.selectors import (
     live_publications,
     live_series,
     live_topics,
-    publication_relations,
     series_for_slug,
     series_reports,
     topic_for_slug,
 )
-from publications.states import State
 
 LIST_PAGE_SIZE = 20
-
-
-def _mark_private(response):
-    """Keep a staff-only response out of shared caches and search engines."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True)
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 class PublicViewMixin:
@@ -208,94 +198,6 @@ class TopicListView(PublicViewMixin, ListView):
             now=self.now,
             in_process=True,
         )
-
-
-class PublicationDetailView(PublicViewMixin, DetailView):
-    """A Report or RelatedPublication page; staff may preview items not live."""
-
-    section = "publications"
-
-    def get_object(self, queryset=None):
-        slug = self.kwargs["slug"]
-        publication = (
-            Report.objects.select_related("publication_type", "series")
-            .defer("search_vector", "pdf_text")
-            .filter(slug=slug)
-            .first()
-        ) or (
-            RelatedPublication.objects.select_related("publication_type")
-            .defer("search_vector")
-            .filter(slug=slug)
-            .first()
-        )
-        if publication is None:
-            raise Http404(_("No publication found with that address."))
-        self.state = publication.state(now=self.now)
-        if self.state != State.LIVE and not may_preview(self.request.user):
-            raise Http404(_("No publication found with that address."))
-        return publication
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        external_url = getattr(self.object, "external_url", "")
-        if external_url and self.state == State.LIVE:
-            # Lists link straight out; this address only forwards old links.
-            return redirect(external_url)
-        response = self.render_to_response(self.get_context_data(object=self.object))
-        if self.state != State.LIVE:
-            _mark_private(response)
-        return response
-
-    def get_template_names(self):
-        if isinstance(self.object, Report):
-            return ["publications/report_detail.html"]
-        return ["publications/relatedpublication_detail.html"]
-
-    def get_context_data(self, **kwargs):
-        publication = self.object
-        relations = publication_relations(
-            publication, now=self.now, remembered=self.state == State.LIVE
-        )
-        others = relations["series_others"]
-        context = {
-            "publication": publication,
-            "preview_state": None if self.state == State.LIVE else self.state,
-            "authorships": relations["authorships"],
-            "topics": relations["topics"],
-            "summary_points": relations["summary_points"],
-            "related_items": related_cards(relations["related_ids"]),
-            "series_reports": others[:SERIES_BOX_SIZE],
-            "more_series_reports": len(others) > SERIES_BOX_SIZE,
-        }
-        return super().get_context_data(**context, **kwargs)
-
-
-@require_safe
-def report_pdf(request, slug):
-    """Serve a report's PDF while the report is live (to staff at any time)."""
-    report = get_object_or_404(
-        Report.objects.only("slug", "pdf", "status", "publish_at", "unpublish_at"),
-        slug=slug,
-    )
-    is_live = report.is_live()
-    if not is_live and not may_preview(request.user):
-        raise Http404(_("No PDF found at that address."))
-    if not report.pdf:
-        raise Http404(_("This report has no PDF."))
-    try:
-        pdf = report.pdf.storage.open(report.pdf.name, "rb")
-    except OSError as error:
-        raise Http404(_("No PDF found at that address.")) from error
-    response = FileResponse(
-        pdf,
-        as_attachment=True,
-        filename=f"{report.slug}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    if not is_live:
-        _mark_private(response)
-    return response
 
 
 class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):

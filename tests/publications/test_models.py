@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from publications.models import Authorship, Publication
+from publications.models import Authorship, Publication, PublicationType
+from publications.states import Kind
 from tests.factories import make_author, make_related, make_report
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,11 @@ def test_type_and_number_reads_like_the_printed_cover():
 def test_kind_follows_the_model():
     assert make_report().kind == Publication.Kind.REPORT
     assert make_related().kind == Publication.Kind.RELATED
+
+
+def test_publications_and_their_types_share_one_kind_word():
+    assert Publication.Kind is Kind
+    assert PublicationType.Kind is Kind
 
 
 def test_public_url_is_the_page_or_a_related_items_external_url():

@@ -166,3 +166,15 @@ def test_a_cached_page_costs_one_query_the_content_version(client, shared_cache,
     assert response["X-Cache"] == "hit"
     assert len(queries) == 1
     assert "publications_contentversion" in queries[0]["sql"]
+
+
+def test_a_related_items_page_reads_the_item_in_one_query(
+    client, settings, shared_cache
+):
+    settings.FOLIO_PAGE_CACHE_SECONDS = 0
+    build_site(3)
+    make_related(slug="brief", tags=["topic 0"])
+    count_queries(client, "/publications/brief/")
+
+    # The content version and the item, as on a report's page.
+    assert count_queries(client, "/publications/brief/") == 2

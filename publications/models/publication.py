@@ -6,83 +6,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
 
-from authors.models import Author
 from core.images import make_thumbnail
 from core.links import slug_url
-from core.media_files import track_files
-from core.pdf_text import extract_pdf_text
-from core.richtext import RichTextField
 from core.transactions import AtomicSaveMixin
-from core.uploads import CleanImageField, PdfField, RandomUploadPath
-from publications.querysets import PublicationQuerySet, live_condition
-from publications.states import State, Status
+from core.uploads import CleanImageField, RandomUploadPath
+from publications.models.tags import TaggedPublication
+from publications.models.types import PublicationType
+from publications.querysets import PublicationQuerySet
+from publications.states import Kind, State, Status
 
 TEASER_MAX_LENGTH = 600
-
-
-class PublicationType(AtomicSaveMixin, models.Model):
-    """A kind of publication editors can add: "Special Report", "Analysis"."""
-
-    class Kind(models.TextChoices):
-        REPORT = "report", _("Report")
-        RELATED = "related", _("Related publication")
-
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    kind = models.CharField(_("used for"), max_length=10, choices=Kind.choices)
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["kind", "position", "name"]
-        verbose_name = _("publication type")
-        verbose_name_plural = _("publication types")
-
-    def __str__(self):
-        return self.name
-
-
-class Series(AtomicSaveMixin, models.Model):
-    title = models.CharField(_("title"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=255, unique=True)
-    description = RichTextField(_("description"))
-    commissioned_by = models.CharField(
-        _("commissioned by"),
-        max_length=255,
-        blank=True,
-        help_text=_("For example the centre that commissioned the series."),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("series")
-        verbose_name_plural = _("series")
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return slug_url("publications:series-detail", self.slug)
-
-
-class TaggedPublication(TaggedItemBase):
-    """Tags point straight at the publication table (no content types)."""
-
-    content_object = models.ForeignKey(
-        "Publication", on_delete=models.CASCADE, related_name="tagged_items"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_object", "tag"], name="unique_publication_tag"
-            )
-        ]
-        indexes = [models.Index(fields=["tag", "content_object"])]
 
 
 class Publication(AtomicSaveMixin, models.Model):
@@ -92,12 +26,9 @@ class Publication(AtomicSaveMixin, models.Model):
     newest-first listing and one tag join for related items.
     """
 
+    Kind = Kind
     Status = Status
     State = State
-
-    class Kind(models.TextChoices):
-        REPORT = "report", _("Report")
-        RELATED = "related", _("Related publication")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, editable=False)
     publication_type = models.ForeignKey(
@@ -185,7 +116,8 @@ class Publication(AtomicSaveMixin, models.Model):
 
     objects = PublicationQuerySet.as_manager()
 
-    # Set by each concrete kind, so that clean() knows it before the first save.
+    # Set by each concrete kind: save() stores it as kind, and clean() knows
+    # it before the first save.
     publication_kind = None
 
     class Meta:
@@ -247,6 +179,8 @@ class Publication(AtomicSaveMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.publication_kind:
+            self.kind = self.publication_kind
         new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""
@@ -286,6 +220,8 @@ class Publication(AtomicSaveMixin, models.Model):
     @property
     def specific(self):
         """Return the Report or RelatedPublication behind this row."""
+        from publications.models.kinds import RelatedPublication, Report
+
         if isinstance(self, (Report, RelatedPublication)):
             return self
         return self.report if self.kind == self.Kind.REPORT else self.relatedpublication
@@ -370,203 +306,3 @@ class Publication(AtomicSaveMixin, models.Model):
             for name in ("image", "pdf")
             if hasattr(self, name)
         }
-
-
-class Report(Publication):
-    about = RichTextField(_("about the report"))
-    body = RichTextField(_("body"))
-    series = models.ForeignKey(
-        Series,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reports",
-        verbose_name=_("series"),
-    )
-    series_position = models.PositiveIntegerField(
-        _("position in series"), null=True, blank=True
-    )
-    pdf = PdfField(_("PDF"), upload_to=RandomUploadPath("pdfs"), blank=True)
-    pdf_text = models.TextField(editable=False, blank=True)
-
-    objects = PublicationQuerySet.as_manager()
-
-    publication_kind = Publication.Kind.REPORT
-
-    class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-
-    def save(self, *args, **kwargs):
-        self.kind = self.publication_kind
-        if not self.pdf:
-            self.pdf_text = ""
-        elif self._file_changed("pdf"):
-            # Read once per upload; a PDF without text stays unsearchable.
-            # An upload is read in place: closing it would lose it.
-            if not self.pdf._committed:
-                self.pdf_text = extract_pdf_text(self.pdf.file)
-            else:
-                with self.pdf.open("rb") as pdf:
-                    self.pdf_text = extract_pdf_text(pdf)
-        super().save(*args, **kwargs)
-
-    @property
-    def type_and_number(self):
-        """Return e.g. "Special Report No. 277"."""
-        if self.number is None:
-            return self.publication_type.name
-        return f"{self.publication_type.name} No. {self.number}"
-
-
-class RelatedPublication(Publication):
-    """A shorter publication: analysis, Q&A, commentary, news, event."""
-
-    body = RichTextField(_("body"), help_text=_("Shown on its own page."))
-    external_url = models.URLField(
-        _("external URL"),
-        blank=True,
-        help_text=_("Instead of a body: lists link straight to this address."),
-    )
-
-    objects = PublicationQuerySet.as_manager()
-
-    publication_kind = Publication.Kind.RELATED
-
-    class Meta:
-        verbose_name = _("related publication")
-        verbose_name_plural = _("related publications")
-
-    def save(self, *args, **kwargs):
-        self.kind = self.publication_kind
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        if self.body and self.external_url:
-            raise ValidationError(_("Give either a body or an external URL, not both."))
-        if not self.body and not self.external_url:
-            raise ValidationError(_("Give a body or an external URL."))
-
-
-# Files nothing names any more are removed (core.media_files). Anyone may
-# fetch the images of a live item and the photo of an author credited on
-# one; other files only staff who may view their item. PDFs are private.
-track_files(Publication, public=lambda publications: publications.live())
-track_files(Report)
-track_files(
-    Author, public=lambda authors: authors.filter(live_condition("publications"))
-)
-
-
-class SummaryPoint(AtomicSaveMixin, models.Model):
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="summary_points"
-    )
-    text = models.TextField(_("text"), max_length=1000)
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("summary point")
-        verbose_name_plural = _("summary points")
-
-    def __str__(self):
-        return self.text[:80]
-
-
-class Authorship(AtomicSaveMixin, models.Model):
-    class Role(models.TextChoices):
-        AUTHOR = "author", _("Author")
-        EDITOR = "editor", _("Editor")
-        CONTRIBUTOR = "contributor", _("Contributor")
-
-    publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="authorships"
-    )
-    author = models.ForeignKey(
-        "authors.Author", on_delete=models.PROTECT, related_name="authorships"
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role.choices, default=Role.AUTHOR
-    )
-    affiliation = models.CharField(
-        _("affiliation at publication"),
-        max_length=255,
-        blank=True,
-        help_text=_("As it stood when the publication came out, if different."),
-    )
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("authorship")
-        verbose_name_plural = _("authors")
-        # An author's publications, from the index alone.
-        indexes = [
-            models.Index(fields=["author", "publication"], name="authorship_author_idx")
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["publication", "author"],
-                name="unique_author_per_publication",
-                violation_error_message=_("This author is already listed."),
-            )
-        ]
-
-    def __str__(self):
-        return str(self.author)
-
-
-class PinnedPublication(AtomicSaveMixin, models.Model):
-    """An item editors put first among a publication's related items."""
-
-    source = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="pins"
-    )
-    target = models.ForeignKey(
-        Publication,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("pinned publication"),
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("pinned related item")
-        verbose_name_plural = _("pinned related items")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "target"],
-                name="unique_pin",
-                violation_error_message=_("This item is already pinned."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(source=F("target")),
-                name="pin_not_self",
-                violation_error_message=_("A publication cannot be pinned to itself."),
-            ),
-        ]
-
-    def __str__(self):
-        return str(self.target)
-
-
-class ContentVersion(models.Model):
-    """The version of everything public, kept in one row (see publications.caching).
-
-    Cached pages and parts count only while the version they were built at
-    is this one; it moves on in the same transaction as every public change.
-    """
-
-    version = models.BigIntegerField()
-    # The next moment a scheduled item goes live or leaves: the version
-    # moves on then too, with no save.
-    next_change_at = models.DateTimeField(null=True)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self):
-        return str(self.version)

@@ -1,0 +1,107 @@
+"""A publication's own page, and a report's PDF."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
+
+from publications.cards import related_cards
+from publications.models import Publication, Report
+from publications.roles import may_preview
+from publications.selectors import SERIES_BOX_SIZE, publication_relations
+from publications.states import State
+from publications.views import PublicViewMixin
+
+
+def _mark_private(response):
+    """Keep a staff-only response out of shared caches and search engines."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class PublicationDetailView(PublicViewMixin, DetailView):
+    """A Report or RelatedPublication page; staff may preview items not live."""
+
+    section = "publications"
+
+    def get_object(self, queryset=None):
+        publication = (
+            Publication.objects.select_related(
+                "publication_type", "report__series", "relatedpublication"
+            )
+            .defer("search_vector", "report__pdf_text")
+            .filter(slug=self.kwargs["slug"])
+            .first()
+        )
+        if publication is None:
+            raise Http404(_("No publication found with that address."))
+        publication = publication.specific
+        self.state = publication.state(now=self.now)
+        if self.state != State.LIVE and not may_preview(self.request.user):
+            raise Http404(_("No publication found with that address."))
+        return publication
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.state == State.LIVE:
+            public_url = self.object.public_url
+            if public_url != self.object.get_absolute_url():
+                # Lists link straight out; this address only forwards old links.
+                return redirect(public_url)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.state != State.LIVE:
+            _mark_private(response)
+        return response
+
+    def get_template_names(self):
+        # publications/report_detail.html or relatedpublication_detail.html
+        return [f"publications/{self.object._meta.model_name}_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        publication = self.object
+        relations = publication_relations(
+            publication, now=self.now, remembered=self.state == State.LIVE
+        )
+        others = relations["series_others"]
+        context = {
+            "publication": publication,
+            "preview_state": None if self.state == State.LIVE else self.state,
+            "authorships": relations["authorships"],
+            "topics": relations["topics"],
+            "summary_points": relations["summary_points"],
+            "related_items": related_cards(relations["related_ids"]),
+            "series_reports": others[:SERIES_BOX_SIZE],
+            "more_series_reports": len(others) > SERIES_BOX_SIZE,
+        }
+        return super().get_context_data(**context, **kwargs)
+
+
+@require_safe
+def report_pdf(request, slug):
+    """Serve a report's PDF while the report is live (to staff at any time)."""
+    report = get_object_or_404(
+        Report.objects.only("slug", "pdf", "status", "publish_at", "unpublish_at"),
+        slug=slug,
+    )
+    is_live = report.is_live()
+    if not is_live and not may_preview(request.user):
+        raise Http404(_("No PDF found at that address."))
+    if not report.pdf:
+        raise Http404(_("This report has no PDF."))
+    try:
+        pdf = report.pdf.storage.open(report.pdf.name, "rb")
+    except OSError as error:
+        raise Http404(_("No PDF found at that address.")) from error
+    response = FileResponse(
+        pdf,
+        as_attachment=True,
+        filename=f"{report.slug}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if not is_live:
+        _mark_private(response)
+    return response

@@ -1,0 +1,22 @@
+"""Folio's publication models, one module per part; import them from here."""
+
+from publications.models.kinds import RelatedPublication, Report
+from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
+from publications.models.publication import Publication
+from publications.models.series import Series
+from publications.models.tags import TaggedPublication
+from publications.models.types import PublicationType
+from publications.models.versions import ContentVersion
+
+__all__ = [
+    "Authorship",
+    "ContentVersion",
+    "PinnedPublication",
+    "Publication",
+    "PublicationType",
+    "RelatedPublication",
+    "Report",
+    "Series",
+    "SummaryPoint",
+    "TaggedPublication",
+]
