@@ -24,7 +24,7 @@ PAGES = ("/publications/", "/feeds/publications/", "/topics/water/", "/")
 @pytest.fixture
 def relay(settings):
     if redis_port() is None:
-        pytest.skip("needs redis-server (CI installs it)")
+        pytest.skip("no redis-server to start a test Redis from")
     relay = Relay(redis_port())
     settings.CACHES = redis_cache_settings(
         f"redis://127.0.0.1:{relay.port}/6",
@@ -138,7 +138,7 @@ def test_a_redis_restarted_with_old_entries_serves_none_of_them(client, relay):
 def test_a_redis_that_refuses_writes_serves_nothing_stale(client, settings):
     port = start_redis("--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
     if port is None:
-        pytest.skip("needs redis-server (CI installs it)")
+        pytest.skip("no redis-server to start a test Redis from")
     settings.CACHES = redis_cache_settings(f"redis://127.0.0.1:{port}/0")
     report = make_site()
     warm(client, report)

@@ -27,7 +27,7 @@ def site_cache(request, settings):
     """The shared cache of a site with Redis, then of one without."""
     if request.param == "redis":
         if not redis_is_up():
-            pytest.skip("needs redis-server (CI installs it)")
+            pytest.skip("no redis-server to start a test Redis from")
         settings.CACHES = redis_cache_settings(redis_url(7))
     else:
         settings.CACHES = DATABASE_CACHE
