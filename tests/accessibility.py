@@ -1,0 +1,28 @@
+"""Run axe-core (vendored in tests/vendor) on a page open in Playwright."""
+
+from pathlib import Path
+
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+BLOCKING_IMPACTS = ("critical", "serious")
+
+
+def axe_violations(page, impacts=BLOCKING_IMPACTS, rules=None):
+    """Return axe's violations on *page* with one of *impacts*, as plain dicts.
+
+    *rules* limits the run to those rule ids (for example ["heading-order"]).
+    Each violation keeps its id, impact, help text and the failing targets, so
+    an assertion message names what to fix.
+    """
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    options = {"runOnly": {"type": "rule", "values": list(rules)}} if rules else {}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]
