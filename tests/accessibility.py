@@ -11,7 +11,9 @@ def axe_violations(page, impacts=BLOCKING_IMPACTS, rules=None):
 
     *rules* limits the run to those rule ids (for example ["heading-order"]).
     Each violation keeps its id, impact, help text and the failing targets, so
-    an assertion message names what to fix.
+    an assertion message names what to fix. Folio's Content-Security-Policy
+    refuses injected scripts, so open *page* in a context made with
+    ``browser.new_context(bypass_csp=True)``.
     """
     page.add_script_tag(path=str(AXE_SCRIPT))
     options = {"runOnly": {"type": "rule", "values": list(rules)}} if rules else {}
