@@ -166,7 +166,8 @@ class ReviewAdminMixin:
             and not waiting
             and not may_review(user)
             and may_submit(user, obj),
-            "may_withdraw": waiting and may_submit(user, obj),
+            # Editors approve or send back instead.
+            "may_withdraw": waiting and not may_review(user) and may_submit(user, obj),
             "may_review": waiting and may_review(user),
             "submit_form": SubmitForm(auto_id="id_review_%s"),
             "schedule_form": ScheduleForm(auto_id="id_review_%s"),
