@@ -197,6 +197,11 @@ class Publication(AtomicSaveMixin, models.Model):
     def save(self, *args, **kwargs):
         if self.publication_kind:
             self.kind = self.publication_kind
+        if self.status == Status.PUBLISHED and self.review_status:
+            # Published another way (the form, "Publish now"): out of review.
+            self.review_status = ReviewStatus.NONE
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "review_status"}
         new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""

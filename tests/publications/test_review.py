@@ -283,3 +283,17 @@ class Down:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def test_an_item_published_another_way_leaves_the_queue(
+    people, django_capture_on_commit_callbacks
+):
+    report = _submitted(
+        make_report(published=False), people, django_capture_on_commit_callbacks
+    )
+
+    report.status = Publication.Status.PUBLISHED
+    report.save(update_fields=["status"])
+
+    report.refresh_from_db()
+    assert report.review_status == ReviewStatus.NONE
