@@ -121,6 +121,23 @@ def approve(publication, *, actor, publish_at=None, comment=""):
         )
 
 
+def record_published_from_review(publication, *, actor):
+    """Record that an item which was waiting for review was published by a save.
+
+    For an editor who publishes from the item's form instead of "Approve":
+    the author is told all the same. Call it in the save's transaction.
+    """
+    event = ReviewEvent.objects.create(
+        publication=publication,
+        actor=actor,
+        action=ReviewEvent.Action.APPROVED,
+        publish_at=publication.publish_at,
+        created_at=timezone.now(),
+    )
+    notify_after_commit(event)
+    return event
+
+
 def _locked(publication):
     """Return the concrete item behind *publication*, fresh and locked."""
     kind = (

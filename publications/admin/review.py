@@ -21,11 +21,12 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from publications.models import ReviewEvent
+from publications.models import Publication, ReviewEvent
 from publications.review import (
     COMMENT_MAX_LENGTH,
     ReviewError,
     approve,
+    record_published_from_review,
     send_back,
     submit_for_review,
     withdraw_submission,
@@ -144,6 +145,17 @@ class ReviewAdminMixin:
         return ""
 
     # The item's page
+
+    def save_model(self, request, obj, form, change):
+        was_waiting = (
+            change
+            and Publication.objects.filter(
+                pk=obj.pk, review_status=ReviewStatus.WAITING
+            ).exists()
+        )
+        super().save_model(request, obj, form, change)
+        if was_waiting and obj.status == Status.PUBLISHED:
+            record_published_from_review(obj, actor=request.user)
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None

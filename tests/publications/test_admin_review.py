@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from publications.models import Publication, ReviewEvent
 from publications.states import ReviewStatus, State
-from tests.admin_pages import admin_url, logged_in
+from tests.admin_pages import admin_url, logged_in, open_form
 from tests.factories import make_related, make_report, make_user
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +242,24 @@ def test_queue_filter_lists_only_items_waiting(
     listed = [row.pk for row in response.context["cl"].result_list]
     assert listed == [item.pk for item in reversed(waiting)]
     assert "Waiting for review" in response.content.decode()
+
+
+def test_publishing_a_waiting_item_from_its_form_counts_as_approval(
+    contributor, editor, django_capture_on_commit_callbacks
+):
+    report = _waiting(
+        make_report(published=False), contributor, django_capture_on_commit_callbacks
+    )
+    client = logged_in(editor)
+    data = open_form(client, admin_url(report), report)
+    data["status"] = "published"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(admin_url(report), data)
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.state(), report.review_status) == (State.LIVE, ReviewStatus.NONE)
+    event = report.review_events.first()
+    assert (event.action, event.actor) == (ReviewEvent.Action.APPROVED, editor)
+    assert [message.to for message in mail.outbox] == [["casey@example.org"]]
