@@ -300,4 +300,23 @@ RELATED = [
 ]
 
 
-__all__ = ["AUTHORS", "RELATED", "REPORTS", "SCHEDULED_IN_DAYS", "SERIES"]
+# The draft a demo contributor has submitted, so the review queue has an item.
+WAITING_FOR_REVIEW = "commentary-after-the-walkout"
+DEMO_CONTRIBUTOR = {
+    "username": "demo-contributor",
+    "first_name": "Casey",
+    "last_name": "Contributor",
+    "email": "contributor@example.org",
+}
+SUBMISSION_COMMENT = "Ready for a first look; the ending still feels abrupt."
+
+__all__ = [
+    "AUTHORS",
+    "DEMO_CONTRIBUTOR",
+    "RELATED",
+    "REPORTS",
+    "SCHEDULED_IN_DAYS",
+    "SERIES",
+    "SUBMISSION_COMMENT",
+    "WAITING_FOR_REVIEW",
+]

@@ -5,6 +5,9 @@ Views, the admin and the exports ask the may_* functions below rather than
 checking permissions themselves.
 """
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from publications.states import Status
 
 _CONTENT_MODELS = (
@@ -77,6 +80,40 @@ def may_change(user, publication):
     review, so only those who may publish change one.
     """
     return publication.status != Status.PUBLISHED or may_publish(user)
+
+
+def may_review(user):
+    """Return True if *user* may approve items waiting for review or send them back."""
+    return user.is_active and user.is_staff and may_publish(user)
+
+
+def may_submit(user, publication):
+    """Return True if *user* may put *publication* in the review queue."""
+    model_name = publication._meta.model_name
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"publications.change_{model_name}")
+        and may_change(user, publication)
+    )
+
+
+def users_who_may_publish():
+    """Return the active staff users holding the publish permission, in one query."""
+    app_label, codename = PUBLISH
+    granted = Q(
+        groups__permissions__content_type__app_label=app_label,
+        groups__permissions__codename=codename,
+    ) | Q(
+        user_permissions__content_type__app_label=app_label,
+        user_permissions__codename=codename,
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | granted)
+        .distinct()
+    )
 
 
 def may_export(user):

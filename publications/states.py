@@ -28,3 +28,11 @@ class State(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     LIVE = "live", _("Live")
     EXPIRED = "expired", _("Expired")
+
+
+class ReviewStatus(models.TextChoices):
+    """Where an item stands in the editors' review (publications.review)."""
+
+    NONE = "", _("Not in review")
+    WAITING = "waiting", _("Waiting for review")
+    SENT_BACK = "sent_back", _("Sent back")

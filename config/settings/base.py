@@ -229,6 +229,21 @@ FOLIO_PROXY_COUNT = env_int("DJANGO_AXES_PROXY_COUNT", 0)
 if FOLIO_PROXY_COUNT < 0:
     raise ImproperlyConfigured("DJANGO_AXES_PROXY_COUNT must be 0 or more.")
 
+# Mail (review notifications): printed to the console, or written one file
+# per message into the folder FOLIO_EMAIL_FILE_PATH names. Production sends
+# through SMTP (config.settings.production).
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "folio@localhost")
+FOLIO_EMAIL_FILE_PATH = os.environ.get("FOLIO_EMAIL_FILE_PATH", "")
+if FOLIO_EMAIL_FILE_PATH:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": FOLIO_EMAIL_FILE_PATH},
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
 # Folio's own settings.
 FOLIO_SITE_NAME = os.environ.get("FOLIO_SITE_NAME", "Folio Institute")
 FOLIO_SITE_URL = os.environ.get("FOLIO_SITE_URL", "http://127.0.0.1:8000")

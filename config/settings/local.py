@@ -12,4 +12,3 @@ SECRET_KEY = os.environ.get(
     "django-insecure-folio-local-development-key-not-for-production",
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -74,10 +74,17 @@ STORAGES = {
     },
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-        )
+# SMTP unless DJANGO_EMAIL_BACKEND names another backend; FOLIO_EMAIL_FILE_PATH
+# (config.settings.base) is for development and is not used here.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", _SMTP)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": env_int("DJANGO_EMAIL_PORT", 25),
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+        "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
     }
-}

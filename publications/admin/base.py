@@ -30,6 +30,7 @@ from publications.admin.list_filters import (
     YearListFilter,
 )
 from publications.admin.locking import PublishedLockMixin
+from publications.admin.review import ReviewAdminMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.roles import may_publish
 from publications.states import State
@@ -38,7 +39,7 @@ PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
 
 class PublicationAdminBase(
-    PublishedLockMixin, VersionedAdminMixin, PublicationHistoryAdmin
+    ReviewAdminMixin, PublishedLockMixin, VersionedAdminMixin, PublicationHistoryAdmin
 ):
     publication_kind = None  # Publication.Kind value of the admin's model
 

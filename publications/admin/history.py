@@ -29,7 +29,13 @@ from publications.models import (
 )
 
 # Publication fields a restore leaves as they are now.
-KEPT_ON_RESTORE = ("version", "status", "publish_at", "unpublish_at")
+KEPT_ON_RESTORE = (
+    "version",
+    "status",
+    "publish_at",
+    "unpublish_at",
+    "review_status",
+)
 
 for _model in (Authorship, PinnedPublication, SummaryPoint, TaggedPublication):
     if not reversion.is_registered(_model):

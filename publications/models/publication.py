@@ -14,7 +14,7 @@ from core.uploads import CleanImageField, RandomUploadPath
 from publications.models.tags import TaggedPublication
 from publications.models.types import PublicationType
 from publications.querysets import PublicationQuerySet
-from publications.states import Kind, State, Status
+from publications.states import Kind, ReviewStatus, State, Status
 
 TEASER_MAX_LENGTH = 600
 
@@ -29,6 +29,7 @@ class Publication(AtomicSaveMixin, models.Model):
     Kind = Kind
     Status = Status
     State = State
+    ReviewStatus = ReviewStatus
 
     kind = models.CharField(max_length=10, choices=Kind.choices, editable=False)
     publication_type = models.ForeignKey(
@@ -108,6 +109,15 @@ class Publication(AtomicSaveMixin, models.Model):
             "Optional: leaves the site after this moment (embargo end, withdrawal)."
         ),
     )
+    # Set only by publications.review; "waiting" is the editors' queue.
+    review_status = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        blank=True,
+        default=ReviewStatus.NONE,
+        editable=False,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     # Kept up to date by publications.search on PostgreSQL; empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -156,6 +166,12 @@ class Publication(AtomicSaveMixin, models.Model):
             # Whose is this image: asked for every image served (core.views).
             models.Index(fields=["image"], name="pub_image_idx"),
             models.Index(fields=["thumbnail"], name="pub_thumbnail_idx"),
+            # The review queue: few rows, so only those in review are indexed.
+            models.Index(
+                fields=["review_status", "updated_at"],
+                condition=~Q(review_status=""),
+                name="pub_review_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -181,6 +197,11 @@ class Publication(AtomicSaveMixin, models.Model):
     def save(self, *args, **kwargs):
         if self.publication_kind:
             self.kind = self.publication_kind
+        if self.status == Status.PUBLISHED and self.review_status:
+            # Published another way (the form, "Publish now"): out of review.
+            self.review_status = ReviewStatus.NONE
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "review_status"}
         new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""

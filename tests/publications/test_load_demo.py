@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
+from reversion.models import Version
 from taggit.models import Tag
 
 from authors.models import Author
@@ -15,10 +16,12 @@ from publications.models import (
     Publication,
     RelatedPublication,
     Report,
+    ReviewEvent,
     Series,
     SummaryPoint,
     TaggedPublication,
 )
+from publications.states import ReviewStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +127,7 @@ def test_every_live_item_shares_a_topic_with_another_live_item(loaded):
 
 def test_second_run_creates_nothing_and_writes_no_files(loaded, media_root):
     before = _snapshot(media_root)
+    versions = Version.objects.count()
 
     output = _load("--verbosity", "2")
 
@@ -131,6 +135,8 @@ def test_second_run_creates_nothing_and_writes_no_files(loaded, media_root):
     assert "Demo content up to date." in output
     assert "Updated report:" in output
     assert Tag.objects.filter(name__iexact="mediation").count() == 1
+    assert Version.objects.count() == versions
+    assert ReviewEvent.objects.count() == 1
 
 
 def test_second_run_keeps_the_scheduled_item_scheduled(loaded):
@@ -153,3 +159,20 @@ def test_dry_run_writes_nothing(media_root):
     assert Publication.objects.count() == 0
     assert Author.objects.count() == 0
     assert set(media_root.rglob("*")) == files
+
+
+def test_every_item_has_a_first_version_and_one_waits_for_review(loaded):
+    for item in [*Report.objects.all(), *RelatedPublication.objects.all()]:
+        versions = Version.objects.get_for_object(item).select_related("revision")
+        assert versions.exists(), item.slug
+        assert versions.last().revision.comment == (
+            "First version, from the demo content."
+        )
+    assert "20 first versions, 1 submitted for review" in loaded
+    waiting = Publication.objects.get(review_status=ReviewStatus.WAITING)
+    event = ReviewEvent.objects.get()
+    assert (event.publication_id, event.action) == (waiting.pk, "submitted")
+    assert event.actor.username == "demo-contributor"
+    assert event.actor.groups.filter(name="Contributors").exists()
+    assert not event.actor.has_usable_password()
+    assert waiting.status == "draft"

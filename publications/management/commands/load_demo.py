@@ -4,7 +4,9 @@ Everything is keyed on slugs, so running the command again updates the items
 in place and creates nothing twice. Publish dates are set when an item is
 first created; the scheduled item is moved forward again once it has gone
 live, so the demo always shows one. Images and PDFs are generated only for
-items that have none yet.
+items that have none yet. Every item gets a first version in its history,
+and one draft is left waiting for review, submitted by a demo contributor
+(publications.demo_history).
 """
 
 from datetime import timedelta
@@ -15,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authors.models import Author
-from publications import demo_content
+from publications import demo_content, demo_history
 from publications.demo_media import cover_jpeg, portrait_png, report_pdf
 from publications.models import (
     Authorship,
@@ -67,6 +69,7 @@ class Command(BaseCommand):
             for item in demo_content.REPORTS:
                 if item["slug"] in publications:
                     self._load_pins(publications[item["slug"]], item, publications)
+            self._load_history()
             if dry_run:
                 transaction.set_rollback(True)
         if verbosity >= 1:
@@ -79,6 +82,16 @@ class Command(BaseCommand):
                     f"{prefix} {summary}." if summary else "Demo content up to date."
                 )
             )
+
+    def _load_history(self):
+        """Give every item a first version, and put the demo draft in review."""
+        self.created["first versions"] = demo_history.record_first_versions()
+        contributor = demo_history.demo_contributor()
+        if contributor is None:
+            self.stderr.write("No Contributors group: run migrate; nothing submitted.")
+            return
+        submitted = demo_history.submit_demo_item(contributor)
+        self.created["submitted for review"] = int(submitted is not None)
 
     def _note(self, label, instance, created):
         self.created.setdefault(label, 0)
