@@ -4,7 +4,7 @@ Related items are in publications.related, list pages in publications.paging.
 """
 
 from django.db.models import Count, F, Prefetch
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag
@@ -275,11 +275,14 @@ def live_series(*, now=None):
 
 
 def live_authors(*, now=None):
-    """Return authors with at least one live publication, with a publication_count."""
+    """Return authors with at least one live publication, with a publication_count.
+
+    They are in index order: by family name, then given names, ignoring case.
+    """
     return (
         Author.objects.filter(with_live_publications("publications", now=now))
         .annotate(publication_count=Count("publications"))
-        .order_by("name", "pk")
+        .order_by(Lower("family_name"), Lower("given_names"), "name", "pk")
     )
 
 

@@ -59,9 +59,20 @@ def get_type(slug):
     return publication_type
 
 
-def make_author(*, name="Ann Author", slug=None, position="", bio="", photo=False):
+def make_author(
+    *,
+    name="Ann Author",
+    given_names="",
+    family_name="",
+    slug=None,
+    position="",
+    bio="",
+    photo=False,
+):
     author = Author(
         name=name,
+        given_names=given_names,
+        family_name=family_name,
         slug=slug or _unique("author"),
         position=position,
         bio=bio,
