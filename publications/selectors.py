@@ -5,11 +5,10 @@ Related items are in publications.related, list pages in publications.paging.
 
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import ExtractYear, Lower
-from django.utils import timezone
-from django.utils.formats import date_format
 from taggit.models import Tag
 
 from authors.models import Author
+from core.dates import reader_date
 from publications.caching import remember
 from publications.models import (
     Authorship,
@@ -179,8 +178,7 @@ def series_box(report, *, size, now=None):
         {
             "url": other.get_absolute_url(),
             "title": other.title,
-            "meta": f"{other.type_label}, "
-            + date_format(timezone.localtime(other.publish_at), "F Y"),
+            "meta": f"{other.type_label}, {reader_date(other.publish_at)}",
         }
         for other in others
     ]

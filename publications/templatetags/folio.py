@@ -1,9 +1,11 @@
 """Template filters for publication pages and lists."""
 
 from django import template
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.dates import reader_date
 from core.links import fixed_url, slug_url
 from publications.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
@@ -58,3 +60,15 @@ def highlighted(publication):
         return publication.teaser
     marked = escape(text).replace(HIGHLIGHT_START, "<mark>")
     return mark_safe(marked.replace(HIGHLIGHT_STOP, "</mark>"))
+
+
+@register.filter
+def reader_time(moment):
+    """Return a <time> element with *moment* written the one way readers see."""
+    if not moment:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        timezone.localtime(moment).isoformat(),
+        reader_date(moment),
+    )
