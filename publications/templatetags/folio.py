@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from core.dates import reader_date
 from core.links import fixed_url, slug_url
+from core.richtext import nest_headings
 from publications.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
@@ -72,3 +73,12 @@ def reader_time(moment):
         timezone.localtime(moment).isoformat(),
         reader_date(moment),
     )
+
+
+@register.filter
+def headings_under(rich_text, level):
+    """Return stored rich text, safe, with its headings placed under *level*.
+
+    The text was sanitised when saved (core.richtext), as |safe assumes.
+    """
+    return mark_safe(nest_headings(rich_text or "", under=int(level)))
