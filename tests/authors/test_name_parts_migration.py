@@ -6,11 +6,15 @@ import pytest
 from django.apps import apps
 
 from authors.models import Author
+from publications.caching.versions import content_version, forget_version
 from tests.factories import make_author
 
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("authors.migrations.0002_author_name_parts")
+refresh = importlib.import_module(
+    "publications.migrations.0008_refresh_after_author_name_parts"
+)
 
 
 def test_existing_names_are_split_last_word_family_one_word_single():
@@ -35,3 +39,12 @@ def test_existing_names_are_split_last_word_family_one_word_single():
         "plato": ("", "Plato"),
         "wu": ("Xinbo", "Wu"),
     }
+
+
+def test_the_content_version_moves_on_after_the_split():
+    before = content_version()
+
+    refresh.move_version_on(apps, None)
+
+    forget_version()
+    assert content_version() == before + 1
