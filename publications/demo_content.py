@@ -6,7 +6,7 @@ text here (or in publications.demo_reports) and running the command again
 updates the item in place.
 """
 
-from publications.demo_authors import AUTHORS  # noqa: F401 - listed here too
+from publications.demo_authors import AUTHORS
 from publications.demo_reports import REPORTS
 from publications.states import State
 
