@@ -19,19 +19,37 @@ if not reversion.is_registered(Author):
 
 @admin.register(Author)
 class AuthorAdmin(VersionedAdminMixin, PlainHistoryAdmin):
-    list_display = ("photo_thumbnail", "name", "position", "affiliation", "usage")
+    list_display = (
+        "photo_thumbnail",
+        "name",
+        "family_name",
+        "position",
+        "affiliation",
+        "usage",
+    )
     list_display_links = ("name",)
-    search_fields = ("name", "position", "affiliation", "email")
+    search_fields = ("name", "family_name", "position", "affiliation", "email")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
     fieldsets = (
         (
+            _("Name"),
+            {
+                "fields": ("name", "given_names", "family_name", "slug"),
+                "description": _(
+                    "Citations, Google Scholar and the authors index file an "
+                    'author under the family name: "Wu Xinbo" has the family '
+                    'name "Wu" and the given name "Xinbo"; "Anna van der '
+                    'Berg" has the family name "van der Berg". For someone '
+                    "known by one name, put it in the family name alone."
+                ),
+            },
+        ),
+        (
             None,
             {
                 "fields": (
-                    "name",
-                    "slug",
                     "position",
                     "affiliation",
                     "bio",

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from authors.names import guess_name_parts
 from core.links import slug_url
 from core.richtext import RichTextField
 from core.transactions import AtomicSaveMixin
@@ -9,7 +10,30 @@ from core.uploads import CleanImageField, RandomUploadPath
 
 
 class Author(AtomicSaveMixin, models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name as written"),
+        max_length=200,
+        help_text=_(
+            "As it appears on pages and in bylines, in the author's own order: "
+            '"Helena Marsh", "Wu Xinbo", "Anna van der Berg".'
+        ),
+    )
+    given_names = models.CharField(
+        _("given names"),
+        max_length=200,
+        blank=True,
+        help_text=_('For example "Xinbo" or "Anna". Empty for a single name.'),
+    )
+    family_name = models.CharField(
+        _("family name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name citations file the author under, with its particles: "
+            '"Wu", "van der Berg". A single name goes here alone. Left empty, '
+            "the last word of the name is taken."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     position = models.CharField(
         _("position"),
@@ -46,12 +70,48 @@ class Author(AtomicSaveMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.family_name.strip():
+            self.given_names, self.family_name = guess_name_parts(self.name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return slug_url("publications:author-detail", self.slug)
 
+    @property
+    def family_first_name(self):
+        """Return the name family name first, as reference lists file it.
+
+        "Marsh, Helena", "van der Berg, Anna"; a single name alone; a name
+        already written family name first ("Wu Xinbo") needs no comma.
+        """
+        given, family = self._name_parts()
+        if not given:
+            return family
+        if self.name.strip() == f"{family} {given}":
+            return self.name.strip()
+        return f"{family}, {given}"
+
+    @property
+    def citation_name(self):
+        """Return "Family, Given" (or the single name), for BibTeX and RIS."""
+        given, family = self._name_parts()
+        return f"{family}, {given}" if given else family
+
+    def _name_parts(self):
+        """Return (given names, family name), guessed if not yet saved."""
+        if self.family_name.strip():
+            return self.given_names.strip(), self.family_name.strip()
+        return guess_name_parts(self.name)
+
     def clean(self):
         super().clean()
+        errors = {}
+        if self.given_names.strip() and not self.family_name.strip():
+            errors["family_name"] = _("Enter the family name with the given names.")
         if self.photo and not self.photo_alt.strip():
-            raise ValidationError(
-                {"photo_alt": _("Describe the photo: alt text is required with one.")}
+            errors["photo_alt"] = _(
+                "Describe the photo: alt text is required with one."
             )
+        if errors:
+            raise ValidationError(errors)

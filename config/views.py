@@ -5,8 +5,10 @@ import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("folio")
@@ -23,6 +25,17 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@cache_control(max_age=86400, public=True)
+@require_safe
+def favicon(request):
+    """Send browsers that ask for /favicon.ico to the icon in the static files.
+
+    A redirect rather than the bytes, so the icon keeps the static files'
+    hashed name and long cache life in production.
+    """
+    return redirect(static("img/favicon.ico"))
 
 
 def server_error(request):

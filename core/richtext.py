@@ -1,5 +1,7 @@
 """Rich text: the editor configuration and the allow-list sanitiser."""
 
+import re
+
 import nh3
 from django_prose_editor.fields import ProseEditorField
 
@@ -67,3 +69,31 @@ class RichTextField(ProseEditorField):
         value = sanitize_rich_text(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+
+# A heading element of sanitised rich text: no attributes, never nested.
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+
+
+def nest_headings(html, *, under):
+    """Return rich text *html* with its headings nested under a level-*under* one.
+
+    The editor offers h2 to h4 wherever the text goes, so the stored text
+    keeps what the editor wrote and each page places it when rendering: a
+    report's body under its "The Report" h2 starts at h3. The text's top
+    level becomes under + 1, and no heading goes more than one level deeper
+    than the one before it (WCAG 1.3.1; axe's heading-order rule), down to h6.
+    """
+    levels = sorted({int(level) for level, _text in _HEADING.findall(html)})
+    if not levels:
+        return html
+    rank = {level: under + 1 + index for index, level in enumerate(levels)}
+    previous = under
+
+    def place(match):
+        nonlocal previous
+        level = min(rank[int(match.group(1))], previous + 1, 6)
+        previous = level
+        return f"<h{level}>{match.group(2)}</h{level}>"
+
+    return _HEADING.sub(place, html)

@@ -22,21 +22,16 @@ _BIBTEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _BIBTEX_ESCAPES))
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
-def split_name(full_name):
-    """Return (family, given) for a display name such as "Amara Okafor".
+def _bibtex_name(author):
+    """Return the author as BibTeX reads a name: "von Last, First".
 
-    Authors keep one name field; the last word is taken as the family name,
-    which suits most names on the list and is how reference managers guess.
+    A single name of several words is braced, or BibTeX would take its last
+    word for the family name.
     """
-    parts = full_name.strip().split()
-    if len(parts) < 2:
-        return full_name.strip(), ""
-    return parts[-1], " ".join(parts[:-1])
-
-
-def _inverted(name):
-    family, given = split_name(name)
-    return f"{family}, {given}" if given else family
+    name = bibtex_escape(author.citation_name)
+    if not author.given_names and " " in name:
+        return "{" + name + "}"
+    return name
 
 
 def _local_date(report):
@@ -49,18 +44,20 @@ def publisher_name():
 
 def chicago_citation(report, *, authors, url):
     """Return a Chicago author-date reference list entry as plain text."""
+    # Chicago inverts only the first author's name (CMOS 17, 15.9).
     names = [author.name for author in authors]
+    first = authors[0].family_first_name if authors else ""
     if not names:
         lead = publisher_name()
     elif len(names) == 1:
-        lead = _inverted(names[0])
+        lead = first
     elif len(names) <= 10:
-        lead = ", ".join([_inverted(names[0]), *names[1:-1]])
+        lead = ", ".join([first, *names[1:-1]])
         lead = (
             f"{lead}, and {names[-1]}" if len(names) > 2 else f"{lead} and {names[-1]}"
         )
     else:
-        lead = f"{', '.join([_inverted(names[0]), *names[1:7]])}, et al"
+        lead = f"{', '.join([first, *names[1:7]])}, et al"
     published = _local_date(report)
     place = settings.FOLIO_PUBLISHER_PLACE
     where = f"{place}: {publisher_name()}" if place else publisher_name()
@@ -77,7 +74,7 @@ def bibtex_escape(text):
 
 
 def bibtex_key(report, *, authors):
-    family = split_name(authors[0].name)[0] if authors else publisher_name()
+    family = authors[0].citation_name.split(",")[0] if authors else publisher_name()
     stem = re.sub(r"[^A-Za-z0-9]", "", family) or "folio"
     return f"{stem}{_local_date(report).year}{re.sub(r'[^A-Za-z0-9]', '', report.slug)}"
 
@@ -87,7 +84,7 @@ def bibtex_entry(report, *, authors, url):
     published = _local_date(report)
     fields = [
         ("title", "{" + bibtex_escape(report.title) + "}"),
-        ("author", " and ".join(bibtex_escape(_inverted(a.name)) for a in authors)),
+        ("author", " and ".join(_bibtex_name(author) for author in authors)),
         ("institution", bibtex_escape(publisher_name())),
         ("type", bibtex_escape(report.publication_type.name)),
         ("number", str(report.number) if report.number is not None else ""),
@@ -118,7 +115,7 @@ def ris_entry(report, *, authors, url, pdf_url=""):
     """Return an RIS record (TY  - RPRT) for *report*."""
     published = _local_date(report)
     lines = [_ris_line("TY", "RPRT"), _ris_line("TI", report.title)]
-    lines += [_ris_line("AU", _inverted(author.name)) for author in authors]
+    lines += [_ris_line("AU", author.citation_name) for author in authors]
     lines += [
         _ris_line("PY", published.year),
         _ris_line("DA", f"{published:%Y/%m/%d}"),

@@ -6,76 +6,13 @@ text here (or in publications.demo_reports) and running the command again
 updates the item in place.
 """
 
+from publications.demo_authors import AUTHORS
 from publications.demo_reports import REPORTS
 from publications.states import State
 
 # "days_ago" dates an item relative to the first run, so the demo looks recent;
 # the item marked "scheduled" goes live this many days after the run.
 SCHEDULED_IN_DAYS = 21
-
-AUTHORS = [
-    {
-        "slug": "helena-marsh",
-        "name": "Helena Marsh",
-        "position": "Senior fellow and director, Centre for Mediation and Dialogue",
-        "affiliation": "Folio Institute",
-        "website": "https://example.org/people/helena-marsh",
-        "bio": (
-            "<p>Helena Marsh leads the institute's work on negotiated settlements. "
-            "Before joining Folio she spent twelve years as a mediation adviser, "
-            "supporting talks between armed groups and governments in East Africa "
-            "and the Caucasus.</p>"
-            "<p>Her research looks at how local agreements can be joined up into "
-            "national peace processes without losing the trust that made them "
-            "possible.</p>"
-        ),
-        "color": (38, 70, 110),
-    },
-    {
-        "slug": "tomasz-wierzbicki",
-        "name": "Tomasz Wierzbicki",
-        "position": "Research fellow, Programme on Climate and Security",
-        "affiliation": "Folio Institute",
-        "website": "",
-        "bio": (
-            "<p>Tomasz Wierzbicki studies how droughts, floods and shifting "
-            "rainfall change the way communities share land and water. He has "
-            "carried out field research in the Sahel and in Central Asia and "
-            "previously worked as a hydrologist for a river-basin authority.</p>"
-        ),
-        "color": (46, 104, 84),
-    },
-    {
-        "slug": "nadia-rahimi",
-        "name": "Nadia Rahimi",
-        "position": "Senior adviser, Gender and Inclusion",
-        "affiliation": "Folio Institute",
-        "website": "",
-        "bio": (
-            "<p>Nadia Rahimi advises negotiating teams on the inclusion of women "
-            "and young people in peace talks. She has trained more than four "
-            "hundred civil-society mediators and writes on the design of "
-            "consultation processes.</p>"
-            "<p>She holds a doctorate in political science and teaches a summer "
-            "course on inclusive mediation.</p>"
-        ),
-        "color": (120, 60, 90),
-    },
-    {
-        "slug": "daniel-osei",
-        "name": "Daniel Osei",
-        "position": "Program officer, Elections and Governance",
-        "affiliation": "Folio Institute",
-        "website": "",
-        "bio": (
-            "<p>Daniel Osei works on preventing violence around elections. He "
-            "coordinates the institute's network of election observers and "
-            "researchers and has advised electoral commissions on early-warning "
-            "systems.</p>"
-        ),
-        "color": (150, 96, 40),
-    },
-]
 
 SERIES = [
     {

@@ -4,12 +4,11 @@ Related items are in publications.related, list pages in publications.paging.
 """
 
 from django.db.models import Count, F, Prefetch
-from django.db.models.functions import ExtractYear
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.db.models.functions import ExtractYear, Lower
 from taggit.models import Tag
 
 from authors.models import Author
+from core.dates import reader_date
 from publications.caching import remember
 from publications.models import (
     Authorship,
@@ -179,8 +178,7 @@ def series_box(report, *, size, now=None):
         {
             "url": other.get_absolute_url(),
             "title": other.title,
-            "meta": f"{other.type_label}, "
-            + date_format(timezone.localtime(other.publish_at), "F Y"),
+            "meta": f"{other.type_label}, {reader_date(other.publish_at)}",
         }
         for other in others
     ]
@@ -275,11 +273,14 @@ def live_series(*, now=None):
 
 
 def live_authors(*, now=None):
-    """Return authors with at least one live publication, with a publication_count."""
+    """Return authors with at least one live publication, with a publication_count.
+
+    They are in index order: by family name, then given names, ignoring case.
+    """
     return (
         Author.objects.filter(with_live_publications("publications", now=now))
         .annotate(publication_count=Count("publications"))
-        .order_by("name", "pk")
+        .order_by(Lower("family_name"), Lower("given_names"), "name", "pk")
     )
 
 

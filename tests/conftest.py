@@ -1,4 +1,3 @@
-import importlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -43,19 +42,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     migration 0002 created in a database that --reuse-db keeps for next time
     (the flush recreates permissions, not these rows).
     """
-    from publications.models import PublicationType
-    from tests.factories import ensure_group
+    from tests.factories import ensure_default_types, ensure_group
 
-    data_migration = importlib.import_module(
-        "publications.migrations.0002_roles_and_types"
-    )
     with django_db_blocker.unblock():
         for name in ROLES:
             ensure_group(name)
-        for position, (name, slug, kind) in enumerate(data_migration.DEFAULT_TYPES):
-            PublicationType.objects.get_or_create(
-                slug=slug, defaults={"name": name, "kind": kind, "position": position}
-            )
+        ensure_default_types()
 
 
 @pytest.fixture

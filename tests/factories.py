@@ -1,5 +1,6 @@
 """Plain factory functions: each test states only what it depends on."""
 
+import importlib
 import io
 import itertools
 import re
@@ -59,9 +60,20 @@ def get_type(slug):
     return publication_type
 
 
-def make_author(*, name="Ann Author", slug=None, position="", bio="", photo=False):
+def make_author(
+    *,
+    name="Ann Author",
+    given_names="",
+    family_name="",
+    slug=None,
+    position="",
+    bio="",
+    photo=False,
+):
     author = Author(
         name=name,
+        given_names=given_names,
+        family_name=family_name,
         slug=slug or _unique("author"),
         position=position,
         bio=bio,
@@ -191,6 +203,17 @@ def make_user(*, username=None, role=None, is_superuser=False, password="pass"):
     if role:
         user.groups.add(ensure_group(role))
     return user
+
+
+def ensure_default_types():
+    """Create the publication types migration 0002 makes (flushes drop them)."""
+    data_migration = importlib.import_module(
+        "publications.migrations.0002_roles_and_types"
+    )
+    for position, (name, slug, kind) in enumerate(data_migration.DEFAULT_TYPES):
+        PublicationType.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "position": position}
+        )
 
 
 def ensure_group(name):

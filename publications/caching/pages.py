@@ -25,7 +25,15 @@ logger = logging.getLogger("folio")
 # rest are put in one order, so ?b=1&a=2 is ?a=2&b=1.
 PAGE_PARAMETERS = ("author", "p", "page", "q", "series", "topic", "type", "year")
 
-_UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/", "/api/", "/oai")
+_UNCACHED_PREFIXES = (
+    "/admin/",
+    "/healthz",
+    "/static/",
+    "/media/",
+    "/api/",
+    "/oai",
+    "/favicon.ico",
+)
 
 
 class PublicPageCacheMiddleware:

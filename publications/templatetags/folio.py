@@ -1,10 +1,13 @@
 """Template filters for publication pages and lists."""
 
 from django import template
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.dates import reader_date
 from core.links import fixed_url, slug_url
+from core.richtext import nest_headings
 from publications.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
@@ -58,3 +61,24 @@ def highlighted(publication):
         return publication.teaser
     marked = escape(text).replace(HIGHLIGHT_START, "<mark>")
     return mark_safe(marked.replace(HIGHLIGHT_STOP, "</mark>"))
+
+
+@register.filter
+def reader_time(moment):
+    """Return a <time> element with *moment* written the one way readers see."""
+    if not moment:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        timezone.localtime(moment).isoformat(),
+        reader_date(moment),
+    )
+
+
+@register.filter
+def headings_under(rich_text, level):
+    """Return stored rich text, safe, with its headings placed under *level*.
+
+    The text was sanitised when saved (core.richtext), as |safe assumes.
+    """
+    return mark_safe(nest_headings(rich_text or "", under=int(level)))

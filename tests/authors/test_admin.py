@@ -137,3 +137,24 @@ def test_bio_field_uses_the_rich_text_editor(editor_client):
     response = editor_client.get(reverse(ADD))
 
     assert b"data-django-prose-editor-configurable" in response.content
+
+
+def test_name_parts_are_saved_and_given_names_alone_are_refused(editor_client):
+    page = editor_client.get(reverse(ADD)).content.decode()
+    assert 'name="given_names"' in page and 'name="family_name"' in page
+    assert "put it in the family name alone" in page
+
+    response = editor_client.post(
+        reverse(ADD),
+        _data(name="Wu Xinbo", slug="wu-xinbo", given_names="Xinbo"),
+    )
+    assert response.status_code == 200
+    assert "Enter the family name with the given names." in response.content.decode()
+    assert not Author.objects.filter(slug="wu-xinbo").exists()
+
+    editor_client.post(
+        reverse(ADD),
+        _data(name="Wu Xinbo", slug="wu-xinbo", given_names="Xinbo", family_name="Wu"),
+    )
+    author = Author.objects.get(slug="wu-xinbo")
+    assert (author.given_names, author.family_name) == ("Xinbo", "Wu")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from publications.citations import bibtex_escape, chicago_citation, split_name
+from publications.citations import bibtex_escape, chicago_citation
 from tests.factories import make_author, make_report
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,3 @@ def test_chicago_citation_lists_authors_in_order(report):
     )
     assert "Special Report No. 277" in text
     assert text.endswith("https://x.org/r/.")
-
-
-def test_split_name_takes_last_word_as_family_name():
-    assert split_name("Amara N. Okafor") == ("Okafor", "Amara N.")
-    assert split_name("Plato") == ("Plato", "")

@@ -60,7 +60,7 @@ def loaded():
 
 
 def test_load_demo_creates_the_promised_content(loaded):
-    assert "Created 4 authors, 2 series, 8 reports, 12 related publications" in loaded
+    assert "Created 6 authors, 2 series, 8 reports, 12 related publications" in loaded
     assert Author.objects.count() >= 3
     assert Series.objects.count() == 2
     assert Report.objects.count() == 8
@@ -155,7 +155,7 @@ def test_dry_run_writes_nothing(media_root):
 
     output = _load("--dry-run")
 
-    assert "Dry run: would create 4 authors" in output
+    assert "Dry run: would create 6 authors" in output
     assert Publication.objects.count() == 0
     assert Author.objects.count() == 0
     assert set(media_root.rglob("*")) == files

@@ -98,7 +98,7 @@ def test_report_page_carries_every_meta_tag_with_authors_in_order(client, report
     assert head.named("twitter:card") == ["summary_large_image"]
 
     assert head.named("citation_title") == [report.title]
-    assert head.named("citation_author") == ["Zoë Okafor", "Lena Brandt", "Ann Lee"]
+    assert head.named("citation_author") == ["Okafor, Zoë", "Brandt, Lena", "Lee, Ann"]
     assert head.named("citation_publication_date") == ["2024/04/30"]
     assert head.named("citation_publisher") == [settings.FOLIO_SITE_NAME]
     assert head.named("citation_technical_report_number") == ["277"]

@@ -126,7 +126,7 @@ class TestReportPage:
         assert "<p>Written in 2024.</p>" in section
         assert 'href="/series/energy-futures/">Energy Futures</a>' in section
         assert position(section, "Part one") < position(section, "Part three")
-        assert "Special Report No. 7, March 2024" in section
+        assert "Special Report No. 7, Tuesday, March 5, 2024" in section
         assert "Part four draft" not in content
         assert section.count(">Part two<") == 0
 
@@ -181,7 +181,7 @@ class TestReportPage:
         order = [
             position(section, f'src="{related.thumbnail.url}" alt="Cover image"'),
             position(section, f'href="{related.get_absolute_url()}">Dams and'),
-            position(section, "March 5, 2024"),
+            position(section, "Tuesday, March 5, 2024"),
             position(section, "Rivers shared by rivals."),
             position(section, "Type: Analysis"),
             position(section, 'href="/topics/rivers/">Rivers</a>'),

@@ -105,6 +105,8 @@ class Command(BaseCommand):
             slug=item["slug"],
             defaults={
                 "name": item["name"],
+                "given_names": item["given_names"],
+                "family_name": item["family_name"],
                 "position": item["position"],
                 "affiliation": item["affiliation"],
                 "website": item["website"],
