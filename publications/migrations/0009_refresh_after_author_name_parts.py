@@ -18,7 +18,7 @@ def move_version_on(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("authors", "0002_author_name_parts"),
-        ("publications", "0007_file_name_indexes"),
+        ("publications", "0008_review_status_and_events"),
     ]
 
     operations = [migrations.RunPython(move_version_on, migrations.RunPython.noop)]
