@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("authors.migrations.0002_author_name_parts")
 refresh = importlib.import_module(
-    "publications.migrations.0008_refresh_after_author_name_parts"
+    "publications.migrations.0009_refresh_after_author_name_parts"
 )
 
 
