@@ -26,3 +26,14 @@ def open_form(client, url, item):
     response = client.get(url)
     assert response.status_code == 200
     return form_data(response.content.decode(), f"{item._meta.model_name}_form")
+
+
+def publish_changes(client, item):
+    """Publish *item*'s unpublished changes as *client*; return the response."""
+    from publications.drafts import draft_of_item
+
+    draft = draft_of_item(item)
+    assert draft is not None, "the item has no unpublished changes"
+    return client.post(
+        admin_url(item, "publish_changes"), {"draft_version": draft.version}
+    )

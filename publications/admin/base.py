@@ -2,8 +2,9 @@
 
 Publishing (status, publish date, unpublish date) needs the
 ``publications.publish_publication`` permission on every admin path: the
-form, the bulk actions and the saving of the object itself. So does any
-change to an item already published (see publications.admin.locking).
+form, the bulk actions and the saving of the object itself. Without it, a
+save of an item already published goes to the item's draft (see
+publications.admin.drafts).
 """
 
 from django import forms
@@ -21,6 +22,7 @@ from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
+from publications.admin.drafts import DraftAdminMixin, state_badge
 from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
 from publications.admin.history import PublicationHistoryAdmin
 from publications.admin.list_filters import (
@@ -29,7 +31,6 @@ from publications.admin.list_filters import (
     TypeListFilter,
     YearListFilter,
 )
-from publications.admin.locking import PublishedLockMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.roles import may_publish
 from publications.states import State
@@ -38,7 +39,7 @@ PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
 
 class PublicationAdminBase(
-    PublishedLockMixin, VersionedAdminMixin, PublicationHistoryAdmin
+    DraftAdminMixin, VersionedAdminMixin, PublicationHistoryAdmin
 ):
     publication_kind = None  # Publication.Kind value of the admin's model
 
@@ -174,12 +175,7 @@ class PublicationAdminBase(
 
     @admin.display(description=_("status"))
     def state_badge(self, publication):
-        state = publication.state() if publication.pk else State.DRAFT
-        return format_html(
-            '<span class="folio-state folio-state-{}">{}</span>',
-            state.value,
-            state.label,
-        )
+        return state_badge(publication)
 
     @admin.display(description=_("now"))
     def current_state(self, publication):

@@ -108,6 +108,16 @@ class Publication(AtomicSaveMixin, models.Model):
             "Optional: leaves the site after this moment (embargo end, withdrawal)."
         ),
     )
+    # Set on a draft of a published item: its unpublished changes, kept off
+    # every public surface by its draft status (publications.drafts).
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="draft",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     # Kept up to date by publications.search on PostgreSQL; empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -158,8 +168,10 @@ class Publication(AtomicSaveMixin, models.Model):
             models.Index(fields=["thumbnail"], name="pub_thumbnail_idx"),
         ]
         constraints = [
+            # A draft of a published item repeats its number until published.
             models.UniqueConstraint(
                 fields=["publication_type", "number"],
+                condition=Q(draft_of__isnull=True),
                 name="unique_number_per_type",
                 violation_error_message=_(
                     "Another report of this type already has this number."
@@ -173,6 +185,11 @@ class Publication(AtomicSaveMixin, models.Model):
                     "The unpublish date must be after the publish date."
                 ),
             ),
+            # What keeps a draft of a published item off the site.
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | Q(status=Status.DRAFT),
+                name="publication_draft_of_is_draft",
+            ),
         ]
 
     def __str__(self):
@@ -181,6 +198,8 @@ class Publication(AtomicSaveMixin, models.Model):
     def save(self, *args, **kwargs):
         if self.publication_kind:
             self.kind = self.publication_kind
+        if self.draft_of_id is not None:
+            self.status = Status.DRAFT
         new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""
@@ -253,6 +272,9 @@ class Publication(AtomicSaveMixin, models.Model):
         Export rows, which borrow public_url and pdf_url, answer it without
         reading the URL configuration for every row (publications.resources).
         """
+        if self.draft_of_id is not None:
+            # A draft's own slug is a placeholder; it previews at the item's.
+            return slug_url(viewname, self.draft_of.slug)
         return slug_url(viewname, self.slug)
 
     def state(self, *, now=None):
