@@ -343,7 +343,7 @@ class DraftAdminMixin:
         live = obj.draft_of if obj.draft_of_id else obj
         draft = obj if obj.draft_of_id else None
         restoring = getattr(request, "folio_restoring", False)
-        can_change = context.get("has_change_permission", False)
+        can_change = self.has_change_permission(request, obj)
         extra = {"original": live}
         if draft is not None and not restoring:
             extra["unpublished_changes"] = {
