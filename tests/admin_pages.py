@@ -37,3 +37,15 @@ def publish_changes(client, item):
     return client.post(
         admin_url(item, "publish_changes"), {"draft_version": draft.version}
     )
+
+
+def session_cookie(user, url):
+    """Return a browser cookie logging *user* in at the site at *url*."""
+    from django.conf import settings
+
+    client = logged_in(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+    }
