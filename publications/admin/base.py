@@ -22,7 +22,8 @@ from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
-from publications.admin.drafts import DraftAdminMixin, state_badge
+from publications.admin.draft_pages import state_badge
+from publications.admin.drafts import DraftAdminMixin
 from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
 from publications.admin.history import PublicationHistoryAdmin
 from publications.admin.list_filters import (

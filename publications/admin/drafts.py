@@ -9,35 +9,29 @@ item.
 """
 
 import dataclasses
-import functools
 
 from django.contrib import messages
-from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from core.links import absolute_url
 from publications import drafts
+from publications.admin.draft_pages import (
+    PREVIEW_QUERY,
+    DraftPagesMixin,
+    draft_saved_message,
+    saved_message,
+)
+from publications.admin.published_actions import UnpublishedOnlyActionsMixin
 from publications.models import Publication
-from publications.roles import may_publish
-from publications.states import State
+from publications.roles import may_change, may_publish
 
 # The hidden field saying which row a change form was opened on.
 EDITING_FIELD = "_editing"
-PREVIEW_QUERY = "?preview=draft"
-# Actions that only read: they run on every selected item.
-READING_PERMISSIONS = {"view", "export"}
 
 
 class _StaleForm(Exception):
@@ -63,51 +57,7 @@ class _PendingDraft:
             return draft
 
 
-def saved_message(publication):
-    """Return what a save made of *publication*, in the editors' words."""
-    state = publication.state()
-    if state == State.LIVE:
-        url = absolute_url(publication.public_url)
-        return format_html(
-            '{} <a href="{}">{}</a>', _("Published: now live at"), url, url
-        )
-    if state == State.SCHEDULED:
-        when = date_format(timezone.localtime(publication.publish_at), "j F Y, H:i")
-        return _("Scheduled for %(when)s") % {"when": when}
-    if state == State.EXPIRED:
-        return _("Saved. Not on the site: its unpublish date has passed.")
-    return _("Draft saved")
-
-
-def draft_saved_message(live):
-    return format_html(
-        '{} <a href="{}" target="_blank" rel="noopener">{}</a>',
-        _(
-            "Draft saved. The site keeps showing the published version until "
-            "the changes are published."
-        ),
-        live.get_absolute_url() + PREVIEW_QUERY,
-        _("Preview the changes"),
-    )
-
-
-def state_badge(publication):
-    """Return the state badge of *publication*, and of its unpublished changes."""
-    item = publication.draft_of if publication.draft_of_id else publication
-    state = item.state() if item.pk else State.DRAFT
-    badge = format_html(
-        '<span class="folio-state folio-state-{}">{}</span>', state.value, state.label
-    )
-    if publication.draft_of_id or getattr(publication, "has_draft", False):
-        badge = format_html(
-            '{} <span class="folio-state folio-state-draft">{}</span>',
-            badge,
-            _("Unpublished changes"),
-        )
-    return badge
-
-
-class DraftAdminMixin:
+class DraftAdminMixin(DraftPagesMixin, UnpublishedOnlyActionsMixin):
     """Edit published items through their drafts (see the module docstring)."""
 
     # Which row a page shows
@@ -227,13 +177,13 @@ class DraftAdminMixin:
         """Return True if a save of *obj* is to go to the item's draft."""
         if obj.draft_of_id or obj.pk is None:
             return False
-        stored = Publication.objects.filter(pk=obj.pk).values("status").first()
-        if stored is None or stored["status"] != Publication.Status.PUBLISHED:
+        stored = Publication.objects.only("status").filter(pk=obj.pk).first()
+        if stored is None or stored.status != Publication.Status.PUBLISHED:
             return False
         return (
             getattr(request, "folio_restoring", False)
             or "_savedraft" in request.POST
-            or not may_publish(request.user)
+            or not may_change(request.user, stored)
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -323,13 +273,6 @@ class DraftAdminMixin:
         }
         return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
-    def _url(self, live, view):
-        opts = self.opts
-        return reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}",
-            args=[live.pk],
-        )
-
     # The change form
 
     def render_change_form(
@@ -361,132 +304,12 @@ class DraftAdminMixin:
             extra["restoring_published"] = restoring
             extra["draft_buttons"] = {
                 "publish": may_publish(request.user) and not restoring,
-                "preview_url": live.get_absolute_url()
-                + (PREVIEW_QUERY if draft is not None else ""),
+                # A published item without changes has "View on site".
+                "preview_url": (
+                    live.get_absolute_url() + PREVIEW_QUERY if draft is not None else ""
+                ),
             }
         return extra
-
-    # The comparison, and publishing or discarding from it
-
-    def get_urls(self):
-        opts = self.opts
-        name = f"{opts.app_label}_{opts.model_name}"
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/changes/",
-                view(self.compare_view),
-                name=f"{name}_changes",
-            ),
-            path(
-                "<path:object_id>/changes/publish/",
-                view(require_POST(self.publish_changes_view)),
-                name=f"{name}_publish_changes",
-            ),
-            path(
-                "<path:object_id>/changes/discard/",
-                view(require_POST(self.discard_changes_view)),
-                name=f"{name}_discard_changes",
-            ),
-            *super().get_urls(),
-        ]
-
-    def compare_view(self, request, object_id):
-        live, draft = self._item_and_draft(request, object_id)
-        if not self.has_view_or_change_permission(request, live):
-            raise PermissionDenied
-        if draft is None:
-            return self._no_changes(request, live)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": live,
-            "title": _("Unpublished changes to “%(title)s”") % {"title": live.title},
-            "changes": drafts.changed_fields(draft, live),
-            "preview_url": live.get_absolute_url() + PREVIEW_QUERY,
-            "change_url": self._url(live, "change"),
-            "publish_url": self._url(live, "publish_changes")
-            if may_publish(request.user)
-            else "",
-            "discard_url": self._url(live, "discard_changes")
-            if self.has_change_permission(request, live)
-            else "",
-            "draft_version": draft.version,
-        }
-        return TemplateResponse(
-            request, "admin/publications/draft_compare.html", context
-        )
-
-    def publish_changes_view(self, request, object_id):
-        live, draft = self._item_and_draft(request, object_id)
-        if not may_publish(request.user):
-            raise PermissionDenied
-        if draft is None:
-            return self._no_changes(request, live)
-        if request.POST.get("draft_version") != str(draft.version):
-            self.message_user(
-                request,
-                _(
-                    "The changes were edited again after you opened the page. "
-                    "Nothing was published: check them and publish again."
-                ),
-                messages.ERROR,
-            )
-            return redirect(self._url(live, "changes"))
-        try:
-            with transaction.atomic():
-                live = drafts.publish_draft(draft, user=request.user)
-                self.log_change(request, live, _("Published the unpublished changes."))
-        except drafts.DraftError as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(request, saved_message(live), messages.SUCCESS)
-        return redirect(self._url(live, "change"))
-
-    def discard_changes_view(self, request, object_id):
-        live, draft = self._item_and_draft(request, object_id)
-        if not self.has_change_permission(request, live):
-            raise PermissionDenied
-        if draft is None:
-            return self._no_changes(request, live)
-        try:
-            with transaction.atomic():
-                drafts.discard_draft(draft)
-                self.log_change(request, live, _("Discarded the unpublished changes."))
-        except drafts.DraftError as error:
-            self.message_user(request, str(error), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("Unpublished changes discarded: the item is as published."),
-                messages.SUCCESS,
-            )
-        return redirect(self._url(live, "change"))
-
-    def _item_and_draft(self, request, object_id):
-        live = self.get_object(request, object_id)
-        if live is None:
-            raise PermissionDenied  # not found, or not theirs to see
-        return live, drafts.draft_of_item(live)
-
-    def _no_changes(self, request, live):
-        self.message_user(
-            request,
-            _(
-                "This item has no unpublished changes: they were published or "
-                "discarded already."
-            ),
-            messages.WARNING,
-        )
-        return redirect(self._url(live, "change"))
-
-    # Actions
-
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location=action_location)
-        if may_publish(request.user):
-            return actions
-        return {name: _on_unpublished_only(action) for name, action in actions.items()}
 
 
 def _editing_value(draft):
@@ -501,33 +324,3 @@ def _kept_rows(formset):
         if not (formset.can_delete and formset._should_delete_form(form))
         and (form.instance.pk is not None or form.has_changed())
     ]
-
-
-def _on_unpublished_only(action):
-    """Return *action* running only on the selected items that are not published.
-
-    Those who may not publish change a published item through its draft;
-    an action would change it on the site.
-    """
-    func = action[0] if isinstance(action, tuple) else action.func
-    permissions = set(getattr(func, "allowed_permissions", ()))
-    if permissions and permissions <= READING_PERMISSIONS:
-        return action
-
-    @functools.wraps(func)
-    def guarded(modeladmin, request, queryset):
-        published = Q(status=Publication.Status.PUBLISHED)
-        if queryset.filter(published).exists():
-            modeladmin.message_user(
-                request,
-                _(
-                    "Published items were left as they were: only an editor "
-                    "can change them."
-                ),
-                messages.WARNING,
-            )
-        return func(modeladmin, request, queryset.exclude(published))
-
-    if isinstance(action, tuple):
-        return (guarded, *action[1:])
-    return dataclasses.replace(action, func=guarded)

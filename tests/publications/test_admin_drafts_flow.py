@@ -174,6 +174,9 @@ def test_publishing_twice_or_a_draft_edited_since_says_so(editor, contributor):
     assert Report.objects.get(pk=report.pk).title == "Edited"
     assert editor.get(admin_url(report, "changes")).status_code == 302
     assert editor.get(admin_url(report, "publish_changes")).status_code == 405
+    missing = reverse("admin:publications_report_publish_changes", args=[98765])
+    gone = editor.post(missing, {"draft_version": "1"}, follow=True)
+    assert "No such item" in gone.content.decode()
 
 
 def test_discarding_leaves_the_item_as_published(editor, contributor):
