@@ -98,6 +98,7 @@ class DraftAdminMixin(DraftPagesMixin, UnpublishedOnlyActionsMixin):
             raise _StaleForm
         if draft is None:
             return obj
+        draft.draft_of = obj
         # A draft shows the item's own dates: publishing keeps them.
         for name in ("publish_at", "unpublish_at"):
             setattr(draft, name, getattr(obj, name))
@@ -232,7 +233,11 @@ class DraftAdminMixin(DraftPagesMixin, UnpublishedOnlyActionsMixin):
             and may_publish(request.user)
         ):
             try:
-                live = drafts.publish_draft(draft, user=request.user)
+                with transaction.atomic():
+                    live = drafts.publish_draft(draft, user=request.user)
+                    self.log_change(
+                        request, live, _("Published the unpublished changes.")
+                    )
             except drafts.DraftError as error:
                 self.message_user(
                     request,
