@@ -40,6 +40,15 @@ def test_editor_previews_and_publishes_unpublished_changes(
         in preview.locator(".preview-banner").inner_text()
     )
     preview.close()
+    notice.get_by_role("link", name="Compare with the published version").click()
+    row = page.locator(".folio-draft-changes tbody tr").first
+    assert row.inner_text().split("\t") == [
+        "Title",
+        "Water report",
+        "Water report, reviewed",
+    ]
+    page.screenshot(path=artifacts / "admin-unpublished-changes-compared.png")
+    page.go_back()
 
     with page.expect_navigation():
         notice.get_by_role("button", name="Publish the saved changes").click()
