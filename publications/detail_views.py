@@ -27,22 +27,32 @@ class PublicationDetailView(PublicViewMixin, DetailView):
 
     section = "publications"
 
+    previews_changes = False
+
     def get_object(self, queryset=None):
-        publication = (
-            Publication.objects.select_related(
-                "publication_type", "report__series", "relatedpublication"
-            )
-            .defer("search_vector", "report__pdf_text")
-            .filter(slug=self.kwargs["slug"])
-            .first()
-        )
+        publication = self._pages().filter(slug=self.kwargs["slug"]).first()
         if publication is None:
             raise Http404(_("No publication found with that address."))
         publication = publication.specific
         self.state = publication.state(now=self.now)
-        if self.state != State.LIVE and not may_preview(self.request.user):
-            raise Http404(_("No publication found with that address."))
+        if not may_preview(self.request.user):
+            if self.state != State.LIVE:
+                raise Http404(_("No publication found with that address."))
+            return publication
+        if self.request.GET.get("preview") == "draft":
+            # Its unpublished changes, at its address (publications.drafts).
+            draft = self._pages().filter(draft_of=publication).first()
+            if draft is not None:
+                draft = draft.specific
+                draft.draft_of = publication
+                self.state, self.previews_changes = State.DRAFT, True
+                return draft
         return publication
+
+    def _pages(self):
+        return Publication.objects.select_related(
+            "publication_type", "report__series", "relatedpublication"
+        ).defer("search_vector", "report__pdf_text")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -69,6 +79,7 @@ class PublicationDetailView(PublicViewMixin, DetailView):
         context = {
             "publication": publication,
             "preview_state": None if self.state == State.LIVE else self.state,
+            "preview_changes": self.previews_changes,
             "authorships": relations["authorships"],
             "topics": relations["topics"],
             "summary_points": relations["summary_points"],

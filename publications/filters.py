@@ -46,9 +46,11 @@ def publications_in_status(status, *, now=None):
 
     The base set of the exports, before the other filters.
     """
+    # Unpublished changes to a published item are part of it, not an item.
+    publications = Publication.objects.filter(draft_of=None)
     if status == ALL_STATES:
-        return Publication.objects.all()
-    return Publication.objects.in_state(status, now=now)
+        return publications
+    return publications.in_state(status, now=now)
 
 
 class Filter:

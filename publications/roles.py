@@ -77,7 +77,8 @@ def may_change(user, publication):
 
     Whatever is saved to a published item (live, scheduled, or past its
     unpublish date and one date change from live again) is public without
-    review, so only those who may publish change one.
+    review, so only those who may publish change one; others' saves go to
+    its draft (publications.drafts).
     """
     return publication.status != Status.PUBLISHED or may_publish(user)
 

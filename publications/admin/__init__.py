@@ -118,6 +118,10 @@ class PublicationAdmin(admin.ModelAdmin):
     def get_model_perms(self, request):
         return {}
 
+    def get_queryset(self, request):
+        # Unpublished changes are reached from their item, never pinned.
+        return super().get_queryset(request).filter(draft_of=None)
+
     def has_add_permission(self, request):
         return False
 

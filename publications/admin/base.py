@@ -2,8 +2,9 @@
 
 Publishing (status, publish date, unpublish date) needs the
 ``publications.publish_publication`` permission on every admin path: the
-form, the bulk actions and the saving of the object itself. So does any
-change to an item already published (see publications.admin.locking).
+form, the bulk actions and the saving of the object itself. Without it, a
+save of an item already published goes to the item's draft (see
+publications.admin.drafts).
 """
 
 from django import forms
@@ -21,6 +22,8 @@ from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
+from publications.admin.draft_pages import state_badge
+from publications.admin.drafts import DraftAdminMixin
 from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
 from publications.admin.history import PublicationHistoryAdmin
 from publications.admin.list_filters import (
@@ -29,7 +32,6 @@ from publications.admin.list_filters import (
     TypeListFilter,
     YearListFilter,
 )
-from publications.admin.locking import PublishedLockMixin
 from publications.admin.review import ReviewAdminMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.roles import may_publish
@@ -39,7 +41,7 @@ PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
 
 class PublicationAdminBase(
-    ReviewAdminMixin, PublishedLockMixin, VersionedAdminMixin, PublicationHistoryAdmin
+    ReviewAdminMixin, DraftAdminMixin, VersionedAdminMixin, PublicationHistoryAdmin
 ):
     publication_kind = None  # Publication.Kind value of the admin's model
 
@@ -175,12 +177,7 @@ class PublicationAdminBase(
 
     @admin.display(description=_("status"))
     def state_badge(self, publication):
-        state = publication.state() if publication.pk else State.DRAFT
-        return format_html(
-            '<span class="folio-state folio-state-{}">{}</span>',
-            state.value,
-            state.label,
-        )
+        return state_badge(publication)
 
     @admin.display(description=_("now"))
     def current_state(self, publication):

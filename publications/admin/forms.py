@@ -72,8 +72,10 @@ class PublicationAdminForm(VersionedModelForm):
         if number is None or publication_type is None:
             return
         clash = (
-            Publication.objects.filter(publication_type=publication_type, number=number)
-            .exclude(pk=self.instance.pk)
+            Publication.objects.filter(
+                publication_type=publication_type, number=number, draft_of=None
+            )
+            .exclude(pk__in=(self.instance.pk, self.instance.draft_of_id))
             .only("title")
             .first()
         )

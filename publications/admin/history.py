@@ -43,7 +43,15 @@ for _model in (Authorship, PinnedPublication, SummaryPoint, TaggedPublication):
 if not reversion.is_registered(Publication):
     reversion.register(
         Publication,
-        exclude=("thumbnail", "search_vector", "version", "authors", "tags", "pinned"),
+        exclude=(
+            "thumbnail",
+            "search_vector",
+            "version",
+            "draft_of",
+            "authors",
+            "tags",
+            "pinned",
+        ),
         follow=("authorships", "pins", "tagged_items"),
     )
 if not reversion.is_registered(Report):

@@ -118,6 +118,16 @@ class Publication(AtomicSaveMixin, models.Model):
         default=ReviewStatus.NONE,
         editable=False,
     )
+    # Set on a draft of a published item: its unpublished changes, kept off
+    # every public surface by its draft status (publications.drafts).
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="draft",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     # Kept up to date by publications.search on PostgreSQL; empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -174,8 +184,10 @@ class Publication(AtomicSaveMixin, models.Model):
             ),
         ]
         constraints = [
+            # A draft of a published item repeats its number until published.
             models.UniqueConstraint(
                 fields=["publication_type", "number"],
+                condition=Q(draft_of__isnull=True),
                 name="unique_number_per_type",
                 violation_error_message=_(
                     "Another report of this type already has this number."
@@ -189,6 +201,11 @@ class Publication(AtomicSaveMixin, models.Model):
                     "The unpublish date must be after the publish date."
                 ),
             ),
+            # What keeps a draft of a published item off the site.
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | Q(status=Status.DRAFT),
+                name="publication_draft_of_is_draft",
+            ),
         ]
 
     def __str__(self):
@@ -197,6 +214,8 @@ class Publication(AtomicSaveMixin, models.Model):
     def save(self, *args, **kwargs):
         if self.publication_kind:
             self.kind = self.publication_kind
+        if self.draft_of_id is not None:
+            self.status = Status.DRAFT
         if self.status == Status.PUBLISHED and self.review_status:
             # Published another way (the form, "Publish now"): out of review.
             self.review_status = ReviewStatus.NONE
@@ -274,6 +293,9 @@ class Publication(AtomicSaveMixin, models.Model):
         Export rows, which borrow public_url and pdf_url, answer it without
         reading the URL configuration for every row (publications.resources).
         """
+        if self.draft_of_id is not None:
+            # A draft's own slug is a placeholder; it previews at the item's.
+            return slug_url(viewname, self.draft_of.slug)
         return slug_url(viewname, self.slug)
 
     def state(self, *, now=None):

@@ -11,7 +11,7 @@ from PIL import Image
 from reversion.models import Version
 
 from publications.models import RelatedPublication, Report
-from tests.admin_pages import admin_url, logged_in, open_form
+from tests.admin_pages import admin_url, logged_in, open_form, publish_changes
 from tests.factories import (
     image_bytes,
     make_author,
@@ -127,6 +127,8 @@ def test_restore_brings_back_title_summary_points_author_order_and_topics():
     )
 
     assert response.status_code == 302
+    assert _state(report)[0] == "New title"  # a published item gets a draft
+    publish_changes(client, report)
     assert (
         _state(report)
         == old
@@ -137,7 +139,9 @@ def test_restore_brings_back_title_summary_points_author_order_and_topics():
             ["Water"],
         )
     )
-    assert "Reverted to previous version" in _versions(report).first().revision.comment
+    assert "Published the unpublished changes" in (
+        _versions(report).first().revision.comment
+    )
 
 
 def test_restore_of_a_related_publication_brings_back_its_authors_and_body():
@@ -155,6 +159,7 @@ def test_restore_of_a_related_publication_brings_back_its_authors_and_body():
 
     page = open_form(client, admin_url(related, "revision", earliest.pk), related)
     client.post(admin_url(related, "revision", earliest.pk), page | {"_save": ""})
+    publish_changes(client, related)
 
     related = RelatedPublication.objects.get(pk=related.pk)
     assert (related.title, related.body) == ("Old", "<p>Old body.</p>")
@@ -181,6 +186,8 @@ def test_restore_keeps_status_and_dates_and_moves_the_version_on():
 
     page = open_form(client, admin_url(report, "revision", earliest.pk), report)
     client.post(admin_url(report, "revision", earliest.pk), page | {"_save": ""})
+    assert Report.objects.get(pk=report.pk).title == "Live title"
+    publish_changes(client, report)
 
     restored = Report.objects.get(pk=report.pk)
     assert restored.title == "Draft title"
@@ -270,6 +277,7 @@ def test_restore_brings_back_the_image_and_pdf_with_thumbnail_and_text():
 
     page = open_form(client, admin_url(report, "revision", earliest.pk), report)
     client.post(admin_url(report, "revision", earliest.pk), page | {"_save": ""})
+    publish_changes(client, report)
 
     restored = Report.objects.get(pk=report.pk)
     assert (restored.image.name, restored.pdf.name) == (old.image.name, old.pdf.name)

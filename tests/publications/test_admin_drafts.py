@@ -1,8 +1,9 @@
-"""A published item changes only through users who may publish.
+"""A save of a published item by someone who may not publish goes to its draft.
 
 A contributor's save to a live or scheduled report or related publication
-changes nothing, on any admin path: the change form with its inlines, the
-actions and the restoring of an earlier version.
+never changes the item on the site, on any admin path: the change form with
+its inlines, the actions and the restoring of an earlier version. It is kept
+as the item's unpublished changes, for an editor to publish.
 """
 
 from datetime import timedelta
@@ -16,6 +17,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from publications.admin import ReportAdmin
+from publications.drafts import draft_of_item
 from publications.models import RelatedPublication, Report
 from tests.admin_pages import admin_url, logged_in, open_form
 from tests.factories import (
@@ -29,7 +31,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIVE_NOTICE = "This report is live: only an editor can change it."
+DRAFT_SAVED = "Draft saved. The site keeps showing the published version"
 
 
 @pytest.fixture
@@ -68,28 +70,40 @@ def _stored(report):
 
 
 CHANGES = {
-    "title": {"title": "Defaced title"},
-    "pdf": {"pdf": lambda: SimpleUploadedFile("other.pdf", pdf_bytes(text="Fake"))},
-    "topics": {"tags": [], "new_topics": "Unreviewed topic"},
-    "author": {"authorships-0-DELETE": "on"},
-    "summary point": {"summary_points-0-text": "Unreviewed point"},
-    "pin": {
-        "pins-TOTAL_FORMS": "1",
-        "pins-0-position": "0",
-        "pins-0-target": lambda: str(make_related(title="Pinned").pk),
-    },
+    "title": ({"title": "Defaced title"}, lambda s: s[0] == "Defaced title"),
+    "pdf": (
+        {"pdf": lambda: SimpleUploadedFile("other.pdf", pdf_bytes(text="Fake"))},
+        lambda s: s[1].endswith(".pdf") and "other" in s[1],
+    ),
+    "topics": (
+        {"tags": [], "new_topics": "Unreviewed topic"},
+        lambda s: s[3] == ["Unreviewed", "topic"],
+    ),
+    "author": ({"authorships-0-DELETE": "on"}, lambda s: s[4] == ["Second Author"]),
+    "summary point": (
+        {"summary_points-0-text": "Unreviewed point"},
+        lambda s: s[5] == ["Unreviewed point", "Second point"],
+    ),
+    "pin": (
+        {
+            "pins-TOTAL_FORMS": "1",
+            "pins-0-position": "0",
+            "pins-0-target": lambda: str(make_related(title="Pinned").pk),
+        },
+        lambda s: len(s[6]) == 1,
+    ),
 }
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_a_contributors_change_to_a_live_report_saves_nothing(
+def test_a_contributors_change_to_a_live_report_goes_to_its_draft(
     editor, contributor, change
 ):
     report = _live_report()
     form = open_form(editor, admin_url(report), report)
+    fields, saved_in_draft = CHANGES[change]
     fields = {
-        name: value() if callable(value) else value
-        for name, value in CHANGES[change].items()
+        name: value() if callable(value) else value for name, value in fields.items()
     }
     reader = Client()
     public_page = reader.get(report.get_absolute_url()).content
@@ -100,37 +114,43 @@ def test_a_contributors_change_to_a_live_report_saves_nothing(
     assert _stored(report) == before
     assert reader.get(report.get_absolute_url()).content == public_page
     assert response.status_code == 200
-    content = response.content.decode()
-    assert LIVE_NOTICE in content and "Nothing was saved." in content
+    assert DRAFT_SAVED in response.content.decode()
+    assert saved_in_draft(_stored(draft_of_item(report)))
 
 
-def test_a_contributor_sees_a_live_report_read_only_with_the_reason(contributor):
+def test_a_contributor_edits_a_live_report_and_may_only_save_a_draft(contributor):
     report = _live_report()
 
     response = contributor.get(admin_url(report))
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert LIVE_NOTICE in content
+    assert 'name="title"' in content
+    assert 'name="_savedraft"' in content
+    assert 'name="_publish"' not in content
     assert 'name="_save"' not in content
-    assert 'name="title"' not in content
+
+
+def test_a_contributor_posting_publish_still_saves_a_draft(editor, contributor):
+    report = _live_report()
+    form = open_form(editor, admin_url(report), report)
+
+    contributor.post(admin_url(report), form | {"title": "Mine", "_publish": ""})
+
+    assert Report.objects.get(pk=report.pk).title == "Live title"
+    assert draft_of_item(report).title == "Mine"
 
 
 @pytest.mark.parametrize(
-    ("make", "notice"),
+    "make",
     [
-        (
-            lambda: make_report(publish_at=timezone.now() + timedelta(days=2)),
-            "This report is scheduled to go live: only an editor can change it.",
-        ),
-        (
-            lambda: make_related(),
-            "This related publication is live: only an editor can change it.",
-        ),
+        lambda: make_report(publish_at=timezone.now() + timedelta(days=2)),
+        lambda: make_related(),
     ],
+    ids=["scheduled report", "live related publication"],
 )
-def test_scheduled_items_and_related_publications_are_locked_too(
-    editor, contributor, make, notice
+def test_scheduled_items_and_related_publications_get_drafts_too(
+    editor, contributor, make
 ):
     item = make()
     form = open_form(editor, admin_url(item), item)
@@ -138,8 +158,11 @@ def test_scheduled_items_and_related_publications_are_locked_too(
     response = contributor.post(admin_url(item), form | {"title": "Changed"})
 
     assert response.status_code == 302
-    assert notice in contributor.get(admin_url(item)).content.decode()
+    page = contributor.get(admin_url(item)).content.decode()
+    assert "This item has unpublished changes." in page
+    assert 'value="Changed"' in page  # the form edits the draft
     assert type(item).objects.get(pk=item.pk).title == item.title
+    assert draft_of_item(item).title == "Changed"
 
 
 def test_editors_still_change_live_reports(editor):
@@ -200,9 +223,7 @@ def test_contributors_have_no_action_that_changes_a_live_report(contributor, act
 
 
 @pytest.mark.parametrize("copy", [False, True])
-def test_a_contributor_cannot_restore_an_earlier_version_of_a_live_report(
-    contributor, copy
-):
+def test_a_contributors_restore_of_a_live_report_goes_to_its_draft(contributor, copy):
     report = _live_report()
     editor = logged_in(make_named_user())
     editor.post(admin_url(report), open_form(editor, admin_url(report), report))
@@ -214,13 +235,17 @@ def test_a_contributor_cannot_restore_an_earlier_version_of_a_live_report(
     before = _stored(report)
     revision = admin_url(report, "revision", earliest.pk)
     page = open_form(editor, revision, report)
-    assert LIVE_NOTICE in contributor.get(revision).content.decode()
+    assert "restoring this version saves it as unpublished changes" in (
+        contributor.get(revision).content.decode()
+    )
 
     response = contributor.post(
         revision, page | {"_save": ""} | ({"_saveasnew": ""} if copy else {})
     )
 
-    assert response.status_code == 302
     assert _stored(report) == before
-    assert Report.objects.count() == 1
+    assert Report.objects.filter(draft_of=None).count() == 1
     assert RelatedPublication.objects.count() == 0
+    if not copy:
+        assert response.status_code == 302
+        assert draft_of_item(report).title == "Live title"
