@@ -23,8 +23,10 @@ from publications.models import (
     Authorship,
     PinnedPublication,
     Publication,
+    ReviewEvent,
     SummaryPoint,
 )
+from publications.states import ReviewStatus
 
 # Publication fields that belong to the published row, never to its draft.
 _KEPT_BY_THE_ITEM = {
@@ -33,6 +35,7 @@ _KEPT_BY_THE_ITEM = {
     "kind",
     "slug",
     "status",
+    "review_status",
     "publish_at",
     "unpublish_at",
     "draft_of",
@@ -203,7 +206,10 @@ def publish_draft(draft, *, user=None):
         copy_content(draft, live)
         copy_parts(draft, live)
         live.version += 1  # forms opened on the old content see a conflict
+        live.review_status = ReviewStatus.NONE
         live.save()
+        # The review of the changes is the item's history from now on.
+        ReviewEvent.objects.filter(publication=draft).update(publication=live)
         draft.delete()
         if user is not None:
             reversion.set_user(user)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from publications.drafts import DraftError, publish_draft
 from publications.models import Publication, RelatedPublication, Report, ReviewEvent
 from publications.review_mail import notify_after_commit
 from publications.roles import may_review, may_submit
@@ -109,6 +110,10 @@ def approve(publication, *, actor, publish_at=None, comment=""):
                     "change the unpublish date or choose an earlier moment."
                 )
             )
+        if item.draft_of_id is not None:
+            return _approve_changes(
+                item, actor=actor, publish_at=publish_at, now=now, comment=comment
+            )
         item.status = Status.PUBLISHED
         item.publish_at = publish_at
         return _record(
@@ -119,6 +124,34 @@ def approve(publication, *, actor, publish_at=None, comment=""):
             comment=comment,
             publish_at=publish_at,
         )
+
+
+def _approve_changes(draft, *, actor, publish_at, now, comment):
+    """Publish the unpublished changes *draft* holds to its published item.
+
+    The item is live already, so its changes go out now: scheduling them
+    would need a second copy of the item, which Folio does not keep.
+    """
+    if publish_at > now:
+        raise ReviewError(
+            _(
+                "These are changes to a published item: they go live when "
+                "approved and cannot be scheduled. Approve and publish them instead."
+            )
+        )
+    event = _record(
+        draft,
+        actor=actor,
+        action=ReviewEvent.Action.APPROVED,
+        review_status=ReviewStatus.NONE,
+        comment=comment,
+        publish_at=now,
+    )
+    try:
+        publish_draft(draft, user=actor)
+    except DraftError as error:
+        raise ReviewError(str(error)) from error
+    return event
 
 
 def record_published_from_review(publication, *, actor):

@@ -12,7 +12,7 @@ Every step goes through publications.review, which checks who may take it.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -97,7 +97,10 @@ class ReviewListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in {ReviewStatus.WAITING, ReviewStatus.SENT_BACK}:
-            return queryset.filter(review_status=self.value())
+            # A published item's unpublished changes are reviewed on its draft.
+            return queryset.filter(
+                Q(review_status=self.value()) | Q(draft__review_status=self.value())
+            )
         return queryset
 
 
@@ -122,25 +125,37 @@ class ReviewAdminMixin:
         return (*super().get_list_filter(request), ReviewListFilter)
 
     def get_queryset(self, request):
+        # A published item's unpublished changes are reviewed on its draft:
+        # its row in the list shows theirs.
         sent_back = ReviewEvent.objects.filter(
-            publication=OuterRef("pk"), action=ReviewEvent.Action.SENT_BACK
+            Q(publication=OuterRef("pk")) | Q(publication__draft_of=OuterRef("pk")),
+            action=ReviewEvent.Action.SENT_BACK,
         ).order_by("-created_at", "-pk")
+        draft_status = Publication.objects.filter(draft_of=OuterRef("pk")).values(
+            "review_status"
+        )[:1]
         return (
             super()
             .get_queryset(request)
-            .annotate(review_comment=Subquery(sent_back.values("comment")[:1]))
+            .annotate(
+                review_comment=Subquery(sent_back.values("comment")[:1]),
+                draft_review_status=Subquery(draft_status),
+            )
         )
 
     @admin.display(description=_("review"), ordering="review_status")
     def review_label(self, publication):
-        if publication.review_status == ReviewStatus.SENT_BACK:
+        status = getattr(publication, "draft_review_status", None) or (
+            publication.review_status
+        )
+        if status == ReviewStatus.SENT_BACK:
             comment = getattr(publication, "review_comment", "") or ""
             return format_html(
                 "{}: <q>{}</q>",
                 ReviewStatus.SENT_BACK.label,
                 Truncator(comment).chars(80),
             )
-        if publication.review_status == ReviewStatus.WAITING:
+        if status == ReviewStatus.WAITING:
             return ReviewStatus.WAITING.label
         return ""
 
@@ -204,6 +219,8 @@ class ReviewAdminMixin:
         ]
 
     def review_view(self, request, object_id, step):
+        # The object is the item's draft when it has unpublished changes.
+        request.folio_edits_draft = True
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_or_change_permission(request, obj):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
@@ -301,7 +318,7 @@ class ReviewAdminMixin:
         opts = self.opts
         return reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
-            args=[obj.pk],
+            args=[obj.draft_of_id or obj.pk],
             current_app=self.admin_site.name,
         )
 
@@ -309,6 +326,6 @@ class ReviewAdminMixin:
         opts = self.opts
         return reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_review",
-            args=[obj.pk, step],
+            args=[obj.draft_of_id or obj.pk, step],
             current_app=self.admin_site.name,
         )

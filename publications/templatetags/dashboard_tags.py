@@ -92,7 +92,9 @@ def _row(publication, date_field):
     return {
         "title": publication.title,
         "url": reverse(
-            f"admin:publications_{model_name}_change", args=[publication.pk]
+            # A draft of a published item is edited from the item's page.
+            f"admin:publications_{model_name}_change",
+            args=[publication.draft_of_id or publication.pk],
         ),
         "type": publication.publication_type.name,
         "date": getattr(publication, date_field),
