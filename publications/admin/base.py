@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from taggit.models import Tag
-
 from django_prose_editor.widgets import AdminProseEditorWidget
+from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
 from core.admin.layout import InlinePlacesMixin

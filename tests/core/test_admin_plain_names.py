@@ -43,5 +43,7 @@ def test_security_pages_keep_their_addresses(admin_client):
 
 def test_renaming_needs_no_migration_in_the_third_party_apps():
     out = io.StringIO()
-    call_command("makemigrations", "taggit", "axes", check=True, dry_run=True, stdout=out)
+    call_command(
+        "makemigrations", "taggit", "axes", check=True, dry_run=True, stdout=out
+    )
     assert "No changes detected" in out.getvalue()

@@ -63,6 +63,10 @@ def _controls(response, form_id):
     return parser
 
 
+def _names(response, form_id):
+    return [attrs.get("name") for _, attrs in _controls(response, form_id).controls]
+
+
 @pytest.fixture
 def editor():
     return logged_in(make_user(role="Editors"))
@@ -70,7 +74,7 @@ def editor():
 
 def test_report_form_follows_the_editors_order(editor):
     response = editor.get(reverse("admin:publications_report_add"))
-    names = [attrs.get("name") for _, attrs in _controls(response, "report_form").controls]
+    names = _names(response, "report_form")
     positions = [names.index(name) for name in REPORT_ORDER]
     assert positions == sorted(positions), [names[p] for p in sorted(positions)]
     # Pinned items come after the series and before the files.
@@ -80,14 +84,13 @@ def test_report_form_follows_the_editors_order(editor):
 
 def test_related_form_puts_authors_after_the_teaser_and_publishing_last(editor):
     response = editor.get(reverse("admin:publications_relatedpublication_add"))
-    names = [
-        attrs.get("name")
-        for _, attrs in _controls(response, "relatedpublication_form").controls
-    ]
+    names = _names(response, "relatedpublication_form")
     assert names.index("teaser") < names.index("authorships-0-author")
     assert names.index("authorships-0-author") < names.index("body")
-    assert names.index("image") < names.index("status") == max(
-        names.index(name) for name in ("status", "body", "tags", "image")
+    assert (
+        names.index("image")
+        < names.index("status")
+        == max(names.index(name) for name in ("status", "body", "tags", "image"))
     )
 
 
@@ -110,7 +113,9 @@ def test_cover_image_shows_as_a_thumbnail_not_a_path(editor):
     html = response.content.decode()
     field = html[html.index('class="form-row field-image') :]
     field = field[: field.index('class="form-row field-image_alt')]
-    assert re.search(rf'<img src="{re.escape(report.image.url)}"[^>]*alt="[^"]+"', field)
+    assert re.search(
+        rf'<img src="{re.escape(report.image.url)}"[^>]*alt="[^"]+"', field
+    )
     assert f">{report.image.name}</a>" not in field
     assert '<label for="id_image">' in field
 
