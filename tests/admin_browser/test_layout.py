@@ -83,6 +83,21 @@ def test_report_form_buttons_stay_in_view_on_a_long_form(width, page, admin_site
         assert row.locator("[name=_save]").is_visible()
 
 
+def test_about_and_body_editors_show_at_least_twelve_lines(page, admin_site):
+    page.goto(admin_site["url"] + _pages(admin_site)["report-form"])
+    for field in ("about", "body"):
+        editor = page.locator(f".field-{field} .prose-editor > .ProseMirror")
+        lines = editor.evaluate(
+            """el => {
+                const style = getComputedStyle(el);
+                const line = parseFloat(style.lineHeight)
+                    || 1.2 * parseFloat(style.fontSize);
+                return el.clientHeight / line;
+            }"""
+        )
+        assert lines >= 12, (field, lines)
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_screenshots_of_the_editors_pages(width, page, admin_site, artifacts):
     page.set_viewport_size({"width": width, "height": 900})
