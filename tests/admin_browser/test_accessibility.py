@@ -15,7 +15,6 @@ PAGES = {
     "report add": lambda items: reverse("admin:publications_report_add"),
     "report change": lambda items: admin_url(items["report"]),
     "related change": lambda items: admin_url(items["analysis"]),
-    "related add": lambda items: reverse("admin:publications_relatedpublication_add"),
     "author change": lambda items: admin_url(items["report"].authors.first()),
     "series change": lambda items: admin_url(items["report"].series),
     "report list": lambda items: reverse("admin:publications_report_changelist"),
