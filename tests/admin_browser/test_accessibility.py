@@ -24,7 +24,7 @@ PAGES = {
     "author list": lambda items: reverse("admin:authors_author_changelist"),
     "series list": lambda items: reverse("admin:publications_series_changelist"),
     "topic list": lambda items: reverse("admin:taggit_tag_changelist"),
-    "export": lambda items: reverse("publication-export") + "?status=published",
+    "export": lambda items: reverse("publication-export") + "?status=all&topic=sahel",
 }
 
 
