@@ -67,6 +67,7 @@ class AuthorAdmin(VersionedAdminMixin, PlainHistoryAdmin):
 
     class Media:
         css = {"all": ("folio-admin/admin.css",)}
+        js = ("folio-admin/accessible-names.js",)
 
     def get_queryset(self, request):
         # A grouped query drops Meta.ordering, so order it again.

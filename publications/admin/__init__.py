@@ -35,6 +35,11 @@ _RECORD = (
     _("Record"),
     {"fields": ("created_at", "updated_at"), "classes": ("collapse",)},
 )
+# Last, next to the buttons that save and publish.
+_PUBLISHING = (
+    _("Publishing"),
+    {"fields": ("current_state", "status", "publish_at", "unpublish_at")},
+)
 
 
 @admin.register(Report)
@@ -47,6 +52,8 @@ class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
     )
     autocomplete_fields = ("series",)
     inlines = (AuthorshipInline, SummaryPointInline, PinnedPublicationInline)
+    # In the order an editor works: what it is, who wrote it, what it says,
+    # where it belongs, its files, then when it goes out.
     fieldsets = (
         (
             None,
@@ -60,16 +67,15 @@ class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
                 )
             },
         ),
-        (
-            _("Publishing"),
-            {"fields": ("current_state", "status", "publish_at", "unpublish_at")},
-        ),
-        (_("About the report"), {"fields": ("about", "body")}),
-        (_("Series"), {"fields": (("series", "series_position"),)}),
+        (_("Text"), {"fields": ("about", "body")}),
         (_("Topics"), {"fields": ("tags", "new_topics")}),
+        (_("Series"), {"fields": (("series", "series_position"),)}),
         (_("Cover image and PDF"), {"fields": ("image", "image_alt", "pdf")}),
         _RECORD,
+        _PUBLISHING,
     )
+    # Authors and summary after the first fieldset, pins after the series.
+    inline_places = {"authorships": 1, "summary_points": 1, "pins": 4}
 
     @admin.display(description=_("type and number"), ordering="number")
     def type_label(self, report):
@@ -86,10 +92,6 @@ class RelatedPublicationAdmin(PublicationExportMixin, PublicationAdminBase):
             {"fields": ("title", "slug", "publication_type", "teaser", "edit_version")},
         ),
         (
-            _("Publishing"),
-            {"fields": ("current_state", "status", "publish_at", "unpublish_at")},
-        ),
-        (
             _("Content"),
             {
                 "fields": ("body", "external_url"),
@@ -99,7 +101,9 @@ class RelatedPublicationAdmin(PublicationExportMixin, PublicationAdminBase):
         (_("Topics"), {"fields": ("tags", "new_topics")}),
         (_("Image"), {"fields": ("image", "image_alt")}),
         _RECORD,
+        _PUBLISHING,
     )
+    inline_places = {"authorships": 1, "pins": 3}
 
 
 @admin.register(Publication)
@@ -175,6 +179,10 @@ class SeriesAdmin(VersionedAdminMixin, PlainHistoryAdmin):
         ),
         _RECORD,
     )
+
+    class Media:
+        css = {"all": ("folio-admin/admin.css",)}
+        js = ("folio-admin/accessible-names.js",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(report_count=Count("reports"))

@@ -9,7 +9,6 @@ publications.admin.drafts).
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Prefetch
@@ -18,10 +17,15 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
-from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
+from core.admin.layout import InlinePlacesMixin
+from core.admin.widgets import (
+    ADMIN_FORMFIELD_OVERRIDES,
+    AutocompleteSelectMultipleWithoutClearAll,
+)
 from publications.admin.draft_pages import state_badge
 from publications.admin.drafts import DraftAdminMixin
 from publications.admin.forms import PdfAdminWidget, PublicationAdminForm
@@ -38,10 +42,18 @@ from publications.roles import may_publish
 from publications.states import State
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
+# The long texts an editor writes in the form; admin.css gives their editors
+# at least this many lines.
+LONG_TEXT_FIELDS = ("about", "body")
+LONG_TEXT_ROWS = 16
 
 
 class PublicationAdminBase(
-    ReviewAdminMixin, DraftAdminMixin, VersionedAdminMixin, PublicationHistoryAdmin
+    InlinePlacesMixin,
+    ReviewAdminMixin,
+    DraftAdminMixin,
+    VersionedAdminMixin,
+    PublicationHistoryAdmin,
 ):
     publication_kind = None  # Publication.Kind value of the admin's model
 
@@ -69,6 +81,7 @@ class PublicationAdminBase(
 
     class Media:
         css = {"all": ("folio-admin/admin.css",)}
+        js = ("folio-admin/accessible-names.js",)
 
     # Permissions
 
@@ -125,13 +138,19 @@ class PublicationAdminBase(
                 required=False,
                 label=_("Topics"),
                 help_text=_("Topics and regions: type to search."),
-                widget=AutocompleteSelectMultiple(db_field, self.admin_site),
+                widget=AutocompleteSelectMultipleWithoutClearAll(
+                    db_field, self.admin_site
+                ),
             )
         if db_field.name == "slug":
             # Admin help texts are HTML: show "<slug>" rather than drop it.
             kwargs["help_text"] = escape(db_field.help_text)
         if db_field.name == "pdf":
             kwargs["widget"] = PdfAdminWidget
+        if db_field.name in LONG_TEXT_FIELDS:
+            kwargs["widget"] = AdminProseEditorWidget(
+                attrs={"rows": LONG_TEXT_ROWS, "class": "folio-long-text"}
+            )
         if db_field.name == "teaser":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)

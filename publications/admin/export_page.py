@@ -9,7 +9,25 @@ from django.views.decorators.http import require_safe
 from publications.admin.exports import export_response
 from publications.exports import FORMATS
 from publications.filters import PublicationFilters
+from publications.resources import COLUMNS
 from publications.roles import may_export
+
+# What each column holds, shown on the page beside its name; the names and
+# their order are COLUMNS, the header every format writes.
+COLUMN_NOTES = {
+    "kind": _("report or related publication"),
+    "type": _("publication type"),
+    "number": _("report number, if any"),
+    "title": _("title"),
+    "slug": _("last part of the address"),
+    "authors": _("names, separated by semicolons"),
+    "series": _("series title"),
+    "topics": _("topics, separated by semicolons"),
+    "status": _("draft, scheduled, live or expired"),
+    "publish_date": _("date and time it goes or went live"),
+    "url": _("public address"),
+    "pdf_url": _("address of the PDF, if any"),
+}
 
 
 class PublicationExportForm(PublicationFilters):
@@ -48,6 +66,7 @@ def publication_export_view(request):
         "title": _("Export publications"),
         "form": form,
         "count": count,
+        "columns": [(name, COLUMN_NOTES.get(name, "")) for name in COLUMNS],
         "formats": [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON")],
     }
     return TemplateResponse(request, "admin/publications/export.html", context)

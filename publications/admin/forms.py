@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from core.admin.conflicts import VersionedModelForm
+from core.admin.widgets import LabelledFileInputMixin
 from core.held_uploads import HoldsUploadWidgetMixin
 from publications.models import Publication
 
@@ -120,7 +121,7 @@ class _StoredPdf:
         return PurePath(self.name).name
 
 
-class PdfAdminWidget(HoldsUploadWidgetMixin, AdminFileWidget):
+class PdfAdminWidget(LabelledFileInputMixin, HoldsUploadWidgetMixin, AdminFileWidget):
     """Show the current PDF by its file name, linked to its access-checked view.
 
     A PDF chosen in a save refused for another field is kept (see

@@ -2,9 +2,28 @@
 
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from publications.models import Authorship, PinnedPublication, SummaryPoint
+
+
+class NamedControlsFormSet(BaseInlineFormSet):
+    """Give each control of a tabular row its column's name.
+
+    A tabular inline names its columns in the table head, which labels no
+    control: without a name of its own, a screen reader announces a bare
+    text box, select or checkbox (WCAG 2.2, 4.1.2 Name, Role, Value).
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if field.widget.is_hidden:
+                continue
+            # The admin's related-object wrapper renders the widget it wraps.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class SortableTabularInline(admin.TabularInline):
@@ -17,6 +36,7 @@ class SortableTabularInline(admin.TabularInline):
     """
 
     classes = ("folio-sortable",)
+    formset = NamedControlsFormSet
 
     class Media:
         js = ("folio-admin/sortable-inlines.js",)

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import itertools
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -231,3 +233,34 @@ def test_admin_index_links_to_the_page_for_exporters_only(client):
 
     client.force_login(make_user(role="Contributors"))
     assert EXPORT_PAGE not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_page_lists_the_columns_the_export_writes_in_order(exporter, catalogue):
+    html = exporter.get(EXPORT_PAGE).content.decode()
+    listed = re.findall(r"<li><code>([a-z_]+)</code>", html)
+
+    assert listed == list(_download(exporter)[0])
+
+
+@pytest.mark.parametrize("status", [None, "all", "draft"])
+def test_count_shown_is_the_number_of_rows_the_download_holds(
+    exporter, catalogue, status
+):
+    """Every combination of a status, a topic, an author and a first year."""
+    for topic, author, year_from in itertools.product(
+        (None, "water"), (None, "ann"), (None, "2024")
+    ):
+        params = {
+            name: value
+            for name, value in {
+                "status": status,
+                "topic": topic,
+                "author": author,
+                "year_from": year_from,
+            }.items()
+            if value
+        }
+        html = exporter.get(EXPORT_PAGE, params).content.decode()
+        shown = re.search(r"<strong>(\d+) publications? match", html)
+        assert shown, params
+        assert int(shown.group(1)) == len(_download(exporter, **params)), params
