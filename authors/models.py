@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import renditions
 from core.links import slug_url
 from core.richtext import RichTextField
 from core.transactions import AtomicSaveMixin
@@ -24,6 +25,9 @@ class Author(AtomicSaveMixin, models.Model):
     photo = CleanImageField(
         _("photo"), upload_to=RandomUploadPath("authors"), blank=True
     )
+    # As shown (upright), read when the photo is stored (core.renditions).
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo alt text"),
         max_length=255,
@@ -46,8 +50,27 @@ class Author(AtomicSaveMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        new_photo = bool(self.photo) and (
+            not self.photo._committed
+            or self.photo.name != getattr(self, "_stored_photo", None)
+        )
+        if new_photo or not self.photo:
+            renditions.record_size(self, "photo")
+        super().save(*args, **kwargs)
+        if new_photo:
+            renditions.make_after_commit(self.photo)
+        self._stored_photo = self.photo.name
+
     def get_absolute_url(self):
         return slug_url("publications:author-detail", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # The stored photo's name, so save() can tell a new one.
+        instance._stored_photo = instance.__dict__.get("photo")
+        return instance
 
     def clean(self):
         super().clean()
@@ -55,3 +78,6 @@ class Author(AtomicSaveMixin, models.Model):
             raise ValidationError(
                 {"photo_alt": _("Describe the photo: alt text is required with one.")}
             )
+
+
+renditions.track_renditions(Author, "photo")

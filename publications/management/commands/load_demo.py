@@ -7,9 +7,11 @@ live, so the demo always shows one. Images and PDFs are generated only for
 items that have none yet.
 """
 
+import io
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -69,6 +71,10 @@ class Command(BaseCommand):
                     self._load_pins(publications[item["slug"]], item, publications)
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            # New images got theirs on commit; these are for images loaded
+            # before renditions were made.
+            call_command("make_renditions", unsized=True, stdout=io.StringIO())
         if verbosity >= 1:
             summary = ", ".join(
                 f"{count} {label}" for label, count in self.created.items() if count
