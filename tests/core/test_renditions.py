@@ -17,6 +17,7 @@ from core.renditions import (
     srcset_candidates,
 )
 from core.uploads import RandomUploadPath
+from tests.hostile_images import animated_webp, layered_gif
 
 
 @pytest.fixture
@@ -166,6 +167,30 @@ def test_an_image_past_the_pixel_limit_is_not_decoded(storage, settings):
 
     with pytest.raises(RenditionError, match="pixel limit"):
         make_renditions(storage, name, (1000, 1000))
+    assert rendition_names(storage, name) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "size"),
+    [
+        # libwebp would allocate the canvas on opening: it is never opened.
+        (
+            "canvas.webp",
+            animated_webp(canvas=(16_000, 16_000), frames=1),
+            (16_000, 16_000),
+        ),
+        # A first frame far past a small logical screen.
+        ("frame.gif", layered_gif(sizes=[(200, 200)], screen=(10, 10)), (10, 10)),
+    ],
+)
+def test_hostile_images_are_refused_before_they_are_decoded(
+    storage, settings, filename, data, size
+):
+    settings.FOLIO_MAX_IMAGE_PIXELS = 10_000
+    name = storage.save(f"images/abc/{filename}", ContentFile(data))
+
+    with pytest.raises(RenditionError, match="pixel limit"):
+        make_renditions(storage, name, size)
     assert rendition_names(storage, name) == []
 
 
