@@ -55,10 +55,12 @@ class Author(AtomicSaveMixin, models.Model):
             not self.photo._committed
             or self.photo.name != getattr(self, "_stored_photo", None)
         )
-        if new_photo or not self.photo:
+        # A restore leaves the size out (authors.admin).
+        unsized = bool(self.photo) and not self.photo_width
+        if new_photo or unsized or not self.photo:
             renditions.record_size(self, "photo")
         super().save(*args, **kwargs)
-        if new_photo:
+        if new_photo or unsized:
             renditions.make_after_commit(self.photo)
         self._stored_photo = self.photo.name
 

@@ -189,7 +189,9 @@ class Publication(AtomicSaveMixin, models.Model):
         new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""
-        if new_image or not self.image:
+        # A restore leaves the size out (publications.admin.history).
+        unsized = bool(self.image) and not self.image_width
+        if new_image or unsized or not self.image:
             renditions.record_size(self, "image")
         super().save(*args, **kwargs)
         if new_image:
@@ -197,6 +199,7 @@ class Publication(AtomicSaveMixin, models.Model):
             thumbnail = make_thumbnail(self.image)
             self.thumbnail.save(thumbnail.name, thumbnail, save=False)
             Publication.objects.filter(pk=self.pk).update(thumbnail=self.thumbnail.name)
+        if new_image or unsized:
             renditions.make_after_commit(self.image)
             renditions.make_after_commit(self.thumbnail)
         self._remember_files()

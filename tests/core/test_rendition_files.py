@@ -123,3 +123,16 @@ def test_a_replaced_author_photo_takes_its_renditions_with_it(editor, committed)
     author = Author.objects.get(pk=author.pk)
     assert (author.photo_width, author.photo_height) == (50, 50)
     assert _renditions(author.photo) == [f"{author.photo.name}.w50.webp"]
+
+
+def test_a_save_records_a_size_left_out_and_makes_the_renditions(committed):
+    author = make_author(photo=True)  # never committed: no renditions yet
+    Author.objects.filter(pk=author.pk).update(photo_width=None, photo_height=None)
+
+    with committed():
+        author = Author.objects.get(pk=author.pk)
+        author.save()  # as a restore saves, the size left out of versions
+
+    author = Author.objects.get(pk=author.pk)
+    assert (author.photo_width, author.photo_height) == (64, 48)
+    assert _renditions(author.photo) == [f"{author.photo.name}.w64.webp"]

@@ -4,7 +4,8 @@ Everything is keyed on slugs, so running the command again updates the items
 in place and creates nothing twice. Publish dates are set when an item is
 first created; the scheduled item is moved forward again once it has gone
 live, so the demo always shows one. Images and PDFs are generated only for
-items that have none yet.
+items that have none yet; images get their renditions (core.renditions) once
+the load commits, and images loaded before renditions existed get theirs too.
 """
 
 import io
