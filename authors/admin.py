@@ -13,8 +13,9 @@ from core.admin.links import admin_links
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
 
 if not reversion.is_registered(Author):
-    # The edit version goes on from its current value after a restore.
-    reversion.register(Author, exclude=("version",))
+    # The edit version goes on from its current value after a restore; the
+    # photo's size is read again from the restored photo.
+    reversion.register(Author, exclude=("version", "photo_width", "photo_height"))
 
 
 @admin.register(Author)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from authors.names import guess_name_parts
+from core import renditions
 from core.links import slug_url
 from core.richtext import RichTextField
 from core.transactions import AtomicSaveMixin
@@ -48,6 +49,9 @@ class Author(AtomicSaveMixin, models.Model):
     photo = CleanImageField(
         _("photo"), upload_to=RandomUploadPath("authors"), blank=True
     )
+    # As shown (upright), read when the photo is stored (core.renditions).
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
         _("photo alt text"),
         max_length=255,
@@ -73,7 +77,18 @@ class Author(AtomicSaveMixin, models.Model):
     def save(self, *args, **kwargs):
         if not self.family_name.strip():
             self.given_names, self.family_name = guess_name_parts(self.name)
+        new_photo = bool(self.photo) and (
+            not self.photo._committed
+            or self.photo.name != getattr(self, "_stored_photo", None)
+        )
+        # A restore leaves the size out (authors.admin).
+        unsized = bool(self.photo) and not self.photo_width
+        if new_photo or unsized or not self.photo:
+            renditions.record_size(self, "photo")
         super().save(*args, **kwargs)
+        if new_photo or unsized:
+            renditions.make_after_commit(self.photo)
+        self._stored_photo = self.photo.name
 
     def get_absolute_url(self):
         return slug_url("publications:author-detail", self.slug)
@@ -104,6 +119,13 @@ class Author(AtomicSaveMixin, models.Model):
             return self.given_names.strip(), self.family_name.strip()
         return guess_name_parts(self.name)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # The stored photo's name, so save() can tell a new one.
+        instance._stored_photo = instance.__dict__.get("photo")
+        return instance
+
     def clean(self):
         super().clean()
         errors = {}
@@ -115,3 +137,6 @@ class Author(AtomicSaveMixin, models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+renditions.track_renditions(Author, "photo")

@@ -109,30 +109,16 @@ def gif_frame_sizes(data, *, limit):
 
 
 def make_thumbnail(field_file, *, size=THUMBNAIL_SIZE):
-    """Return a JPEG or PNG ContentFile of *field_file* cropped to *size*.
-
-    The full image is decoded once (a JPEG at the smallest scale that still
-    covers *size*) and shrunk a band of rows at a time, so no second copy of
-    it is ever made.
-    """
+    """Return a JPEG or PNG ContentFile of *field_file* cropped to *size*."""
     field_file.open("rb")
     try:
         with Image.open(field_file) as original:
-            has_alpha = (
-                original.mode in {"RGBA", "LA", "PA"} or "transparency" in original.info
-            )
-            mode = "RGBA" if has_alpha else "RGB"
-            width, height = size
-            if original.getexif().get(0x0112, 1) in _SIDEWAYS_ORIENTATIONS:
-                width, height = height, width
-            original.draft(mode, (width, height))
-            factor = max(1, min(original.width // width, original.height // height))
-            image = ImageOps.exif_transpose(_shrink(original, factor, mode))
+            image = decoded_at_least(original, size)
             thumbnail = ImageOps.fit(image, size)
     finally:
         field_file.close()
     output = io.BytesIO()
-    if has_alpha:
+    if thumbnail.mode == "RGBA":
         thumbnail.save(output, format="PNG", optimize=True)
         extension = "png"
     else:
@@ -140,6 +126,28 @@ def make_thumbnail(field_file, *, size=THUMBNAIL_SIZE):
         extension = "jpg"
     stem = PurePath(field_file.name).stem
     return ContentFile(output.getvalue(), name=f"{stem}-thumb.{extension}")
+
+
+def has_alpha(image):
+    """Return True if opened *image* has an alpha channel or a transparent colour."""
+    return image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+
+
+def decoded_at_least(original, size):
+    """Return opened *original* upright, in RGB or RGBA, shrunk towards *size*.
+
+    The result covers *size* (width, height, upright) wherever the original
+    does: it is decoded once (a JPEG at the smallest scale that still covers
+    it) and shrunk a whole factor at a time, a band of rows at a time, so no
+    second copy of the full image is ever made.
+    """
+    mode = "RGBA" if has_alpha(original) else "RGB"
+    width, height = size
+    if original.getexif().get(0x0112, 1) in _SIDEWAYS_ORIENTATIONS:
+        width, height = height, width
+    original.draft(mode, (width, height))
+    factor = max(1, min(original.width // width, original.height // height))
+    return ImageOps.exif_transpose(_shrink(original, factor, mode))
 
 
 def _shrink(image, factor, mode):

@@ -11,6 +11,9 @@ A model lists its file fields with track_files(). Then:
   publication; an author credited on one);
 - may_preview() says whether a staff user who may view a row or version
   naming a file may see it, as the admin and previews show it.
+
+An image's renditions (core.renditions) go with it: they are removed with
+it, kept while it is named, and served under its rule.
 """
 
 import json
@@ -18,10 +21,11 @@ from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import router, transaction
-from django.db.models import FileField
+from django.db.models import FileField, ImageField
 from django.db.models.signals import post_delete, pre_save
 from reversion.models import Version
 
+from core import renditions
 from core.uploads import RandomUploadPath, private_storage
 
 # model -> its own file fields, for every model passed to track_files().
@@ -108,6 +112,8 @@ def _remove_if_unused(model, pk, named, using):
     for field, name in named:
         if name not in now and not is_named(name, using=using):
             field.storage.delete(name)
+            if isinstance(field, ImageField):
+                renditions.delete_renditions(field.storage, name)
 
 
 def is_named(name, *, using=None):
@@ -144,6 +150,7 @@ def _may_hold(field, name):
 
 def is_public(name):
     """Return True if anyone may fetch *name* from public storage now."""
+    name = renditions.source_name(name) or name
     for model, rule in _PUBLIC_RULES.items():
         for field in _FIELDS[model]:
             if field.storage is private_storage or not _may_hold(field, name):
@@ -157,6 +164,7 @@ def may_preview(user, name):
     """Return True if staff *user* may view a row or saved version naming *name*."""
     if not (user.is_active and user.is_staff):
         return False
+    name = renditions.source_name(name) or name
     versioned = _versions_naming(name, None).values("content_type")
     models = {
         *_rows_naming(name),
@@ -177,7 +185,8 @@ def unused_files(*, older_than):
 
     For files left behind when the removal after a commit did not run (a
     worker stopped in between) or from before files were followed. Younger
-    files may belong to a save not committed yet.
+    files may belong to a save not committed yet. A rendition goes with its
+    image: kept while the image is named, unused once it is not.
     """
     for storage, folder, fields in _upload_folders():
         named = set()
@@ -187,8 +196,14 @@ def unused_files(*, older_than):
                     field.attname, flat=True
                 )
             )
+        versioned = {}  # image name -> whether a version names it
         for name in _walk(storage, folder):
-            if name in named or _versions_naming(name, None).exists():
+            owner = renditions.source_name(name) or name
+            if owner in named:
+                continue
+            if owner not in versioned:
+                versioned[owner] = _versions_naming(owner, None).exists()
+            if versioned[owner]:
                 continue
             try:
                 modified = storage.get_modified_time(name)

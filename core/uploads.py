@@ -121,7 +121,7 @@ def clean_image_upload(upload):
     if canvas := webp_canvas_size(data):
         # libwebp allocates the canvas when the file is opened.
         _check_frame_size(
-            *canvas, max_pixels=_max_frame_pixels(16), kind=_("a WebP image")
+            *canvas, max_pixels=max_frame_pixels(16), kind=_("a WebP image")
         )
     try:
         with warnings.catch_warnings():
@@ -166,7 +166,7 @@ def _decode_frames(image, sizes):
     if len(sizes) > max_frames:
         raise _too_many_frames(max_frames)
     animated = len(sizes) > 1
-    max_pixels = _max_frame_pixels(decoding_bytes_per_pixel(image, animated=animated))
+    max_pixels = max_frame_pixels(decoding_bytes_per_pixel(image, animated=animated))
     kind = _kind(image, animated)
     for width, height in sizes:
         _check_frame_size(width, height, max_pixels=max_pixels, kind=kind)
@@ -181,7 +181,7 @@ def _decode_frames(image, sizes):
         image.load()  # decodes every byte: a truncated file fails here
 
 
-def _max_frame_pixels(bytes_per_pixel):
+def max_frame_pixels(bytes_per_pixel):
     """Return the pixel limit of a frame that takes *bytes_per_pixel* to decode."""
     max_pixels = settings.FOLIO_MAX_IMAGE_PIXELS
     return min(max_pixels, max_pixels * 4 // bytes_per_pixel)

@@ -2,18 +2,20 @@
 
 An image is served to anyone only while a live item (or an author credited
 on one) names it; staff who may view the item see the others, uncached.
+Renditions (core.renditions) follow the rule of their image.
 """
 
 import posixpath
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from core import media_files
+from core import media_files, renditions
 from core.uploads import IMAGE_FORMATS
 
 # What public media holds: the images and thumbnails of publications and
@@ -47,7 +49,17 @@ def public_media(request, path):
         cache_control = {"private": True, "no_store": True}
     else:
         raise Http404("Not found.")
-    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    except Http404:
+        source = renditions.source_name(name)
+        if source is None:
+            raise
+        # Made just after the upload commits (or not at all, if that failed
+        # until make_renditions runs): meanwhile, the image itself.
+        response = HttpResponseRedirect(default_storage.url(source))
+        patch_cache_control(response, no_cache=True, max_age=0)
+        return response
     response["Content-Type"] = content_type
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"

@@ -51,6 +51,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit, as the end of a request's transaction does."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def shared_cache(settings, tmp_path):
     """Use the cache the app servers would share, not per-process memory."""
     from django.core.cache import cache

@@ -5,9 +5,9 @@ changed) holding the publication and the rows edited on its page: summary
 points, authorships in order, pinned items and topics. Restoring a revision
 puts those rows back as they were, removing rows added since.
 
-Left out of the versions: derived data rebuilt on save (thumbnail, PDF text,
-search vector) and the bookkeeping that must go on from its current value
-(the edit version). A restore also keeps the current status and dates, so
+Left out of the versions: derived data rebuilt on save (thumbnail, image
+size, PDF text, search vector) and the bookkeeping that must go on from its
+current value (the edit version). A restore also keeps the current status and dates, so
 restoring text never publishes or withdraws an item by surprise.
 """
 
@@ -45,6 +45,8 @@ if not reversion.is_registered(Publication):
         Publication,
         exclude=(
             "thumbnail",
+            "image_width",
+            "image_height",
             "search_vector",
             "version",
             "draft_of",

@@ -5,8 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from authors.models import Author
+from core.images import THUMBNAIL_SIZE
 from core.media_files import track_files
 from core.pdf_text import extract_pdf_text
+from core.renditions import track_renditions
 from core.richtext import RichTextField
 from core.uploads import PdfField, RandomUploadPath
 from publications.models.publication import Publication
@@ -94,3 +96,7 @@ track_files(Report)
 track_files(
     Author, public=lambda authors: authors.filter(live_condition("publications"))
 )
+# Pages show images through their renditions, and share a publication's
+# with its Open Graph card (core.renditions).
+track_renditions(Publication, "image", card=True)
+track_renditions(Publication, "thumbnail", size=THUMBNAIL_SIZE)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core import renditions
 from core.images import make_thumbnail
 from core.links import slug_url
 from core.transactions import AtomicSaveMixin
@@ -68,6 +69,10 @@ class Publication(AtomicSaveMixin, models.Model):
         _("image"), upload_to=RandomUploadPath("images"), blank=True
     )
     image_alt = models.CharField(_("image alt text"), max_length=255, blank=True)
+    # As shown (upright), read when the image is stored: pages give each
+    # image its width, height and renditions from these (core.renditions).
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     thumbnail = models.ImageField(
         upload_to=RandomUploadPath("thumbnails"), blank=True, editable=False
     )
@@ -224,12 +229,19 @@ class Publication(AtomicSaveMixin, models.Model):
         new_image = self._file_changed("image")
         if not self.image:
             self.thumbnail = ""
+        # A restore leaves the size out (publications.admin.history).
+        unsized = bool(self.image) and not self.image_width
+        if new_image or unsized or not self.image:
+            renditions.record_size(self, "image")
         super().save(*args, **kwargs)
         if new_image:
             # Generated once per upload; lists show this, never the full file.
             thumbnail = make_thumbnail(self.image)
             self.thumbnail.save(thumbnail.name, thumbnail, save=False)
             Publication.objects.filter(pk=self.pk).update(thumbnail=self.thumbnail.name)
+        if new_image or unsized:
+            renditions.make_after_commit(self.image)
+            renditions.make_after_commit(self.thumbnail)
         self._remember_files()
 
     def get_absolute_url(self):
@@ -333,7 +345,7 @@ class Publication(AtomicSaveMixin, models.Model):
         )
 
     def process_files_again(self):
-        """Make the next save rebuild the thumbnail and PDF text of stored files.
+        """Make the next save rebuild the thumbnail, renditions and PDF text.
 
         For a restored version, whose derived data was not kept.
         """

@@ -29,12 +29,6 @@ def editor():
     return logged_in(make_named_user())
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what waits for the commit, as the end of a request's transaction does."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _files(item, *names):
     item = type(item).objects.get(pk=item.pk)
     return [getattr(item, name) for name in names]

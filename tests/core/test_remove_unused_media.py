@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from core.renditions import make_renditions, rendition_names
 from core.uploads import private_storage
 from publications.models import Report
 from tests.admin_pages import admin_url, logged_in, open_form
@@ -66,3 +67,24 @@ def test_files_a_saved_version_names_are_kept():
     _run()
 
     assert default_storage.exists(report.image.name)
+
+
+def test_renditions_stay_while_their_image_is_used(committed):
+    with committed():
+        report = make_report(image=True)
+    used = rendition_names(default_storage, report.image.name) + rendition_names(
+        default_storage, report.thumbnail.name
+    )
+    orphan = default_storage.save("images/orphan/left.png", ContentFile(image_bytes()))
+    make_renditions(default_storage, orphan, (64, 48), with_card=True)
+    unused = rendition_names(default_storage, orphan)
+    for name in (*used, orphan, *unused, report.image.name, report.thumbnail.name):
+        _age(default_storage, name)
+
+    listed = set(_run("--dry-run", "--verbosity", "2").splitlines())
+    assert {orphan, *unused} <= listed and not listed & {*used}
+    _run()
+
+    assert len(used) == 5 and all(default_storage.exists(name) for name in used)
+    assert len(unused) == 2
+    assert not any(default_storage.exists(name) for name in (orphan, *unused))

@@ -268,12 +268,15 @@ def test_restore_brings_back_the_image_and_pdf_with_thumbnail_and_text():
         admin_url(report),
         open_form(client, admin_url(report), report)
         | {
-            "image": SimpleUploadedFile("new.png", image_bytes(color=(200, 0, 0))),
+            "image": SimpleUploadedFile(
+                "new.png", image_bytes(color=(200, 0, 0), size=(90, 60))
+            ),
             "pdf": SimpleUploadedFile("new.pdf", pdf_bytes(text="Replacement")),
         },
     )
     replaced = Report.objects.get(pk=report.pk)
     assert "Replacement" in replaced.pdf_text
+    assert (replaced.image_width, replaced.image_height) == (90, 60)
 
     page = open_form(client, admin_url(report, "revision", earliest.pk), report)
     client.post(admin_url(report, "revision", earliest.pk), page | {"_save": ""})
@@ -282,6 +285,7 @@ def test_restore_brings_back_the_image_and_pdf_with_thumbnail_and_text():
     restored = Report.objects.get(pk=report.pk)
     assert (restored.image.name, restored.pdf.name) == (old.image.name, old.pdf.name)
     assert restored.thumbnail.name not in ("", replaced.thumbnail.name)
+    assert (restored.image_width, restored.image_height) == (64, 48)
     with restored.thumbnail.open("rb") as thumbnail:
         red, green, blue = Image.open(thumbnail).convert("RGB").getpixel((5, 5))
     assert blue > red  # made from the old blue cover, not the new red one

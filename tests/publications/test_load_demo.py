@@ -70,6 +70,7 @@ def test_load_demo_creates_the_promised_content(loaded):
         assert report.number is not None
         assert report.teaser and report.about
         assert report.image and report.thumbnail
+        assert (report.image_width, report.image_height) == COVER_SIZE
     related_types = set(
         RelatedPublication.objects.values_list("publication_type__name", flat=True)
     )

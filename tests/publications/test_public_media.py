@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.renditions import CONTENT_TYPES, rendition_names
 from core.views import PUBLIC_MEDIA_MAX_AGE
 from publications.models import Report
 from tests.admin_pages import admin_url, logged_in, open_form
@@ -162,6 +163,49 @@ def test_images_of_items_that_are_not_live_are_not_served_to_readers(client):
     for state, report in _not_live().items():
         for field_file in (report.image, report.thumbnail):
             assert client.get(field_file.url).status_code == 404, state
+
+
+@pytest.mark.django_db
+def test_renditions_follow_the_rule_of_their_image(client, committed):
+    with committed():
+        author = make_author(photo=True)
+        live = make_report(image=True, authors=[author])
+        not_live = _not_live()
+    editor = logged_in(make_user(role="Editors"))
+
+    for field_file in (live.image, live.thumbnail, author.photo):
+        names = rendition_names(default_storage, field_file.name)
+        assert names, field_file.name
+        for name in names:
+            response = client.get(default_storage.url(name))
+            assert response.status_code == 200, name
+            assert response["Content-Type"] == CONTENT_TYPES[name.rpartition(".")[2]]
+            assert response["X-Content-Type-Options"] == "nosniff"
+    for state, report in not_live.items():
+        for field_file in (report.image, report.thumbnail):
+            names = rendition_names(default_storage, field_file.name)
+            assert names, state
+            for name in names:
+                assert client.get(default_storage.url(name)).status_code == 404, name
+                response = editor.get(default_storage.url(name))
+                assert response.status_code == 200, name
+                assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_rendition_not_made_yet_sends_readers_to_its_image(client):
+    # Without a commit, the renditions are never made.
+    live = make_report(image=True)
+    draft = make_report(image=True, published=False)
+
+    response = client.get(live.image.url + ".w64.webp")
+
+    assert response.status_code == 302
+    assert response["Location"] == live.image.url
+    assert "no-cache" in response["Cache-Control"]
+    assert client.get(draft.image.url + ".w64.webp").status_code == 404
+    assert client.get(live.image.url + ".w65.webp").status_code == 302
+    assert client.get(live.image.url + ".w64.gif").status_code == 404
 
 
 @pytest.mark.django_db

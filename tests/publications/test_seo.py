@@ -93,7 +93,11 @@ def test_report_page_carries_every_meta_tag_with_authors_in_order(client, report
     assert head.prop("og:description") == ['How "local" truces hold.']
     assert head.prop("og:type") == ["article"]
     assert head.prop("og:url") == [url]
-    assert head.prop("og:image") == [settings.FOLIO_SITE_URL + report.image.url]
+    # The Open Graph card of the 64 × 48 cover: its shape, never enlarged.
+    card = settings.FOLIO_SITE_URL + report.image.url + ".og.jpg"
+    assert head.prop("og:image") == [card]
+    assert head.prop("og:image:width") == ["64"]
+    assert head.prop("og:image:height") == ["34"]
     assert head.prop("article:published_time") == ["2024-04-30T14:00:00+00:00"]
     assert head.named("twitter:card") == ["summary_large_image"]
 

@@ -4,14 +4,17 @@ Everything is keyed on slugs, so running the command again updates the items
 in place and creates nothing twice. Publish dates are set when an item is
 first created; the scheduled item is moved forward again once it has gone
 live, so the demo always shows one. Images and PDFs are generated only for
-items that have none yet. Every item gets a first version in its history,
-and one draft is left waiting for review, submitted by a demo contributor
-(publications.demo_history).
+items that have none yet; images get their renditions (core.renditions) once
+the load commits, and images loaded before renditions existed get theirs too.
+Every item gets a first version in its history, and one draft is left
+waiting for review, submitted by a demo contributor (publications.demo_history).
 """
 
+import io
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -72,6 +75,10 @@ class Command(BaseCommand):
             self._load_history()
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            # New images got theirs on commit; these are for images loaded
+            # before renditions were made.
+            call_command("make_renditions", unsized=True, stdout=io.StringIO())
         if verbosity >= 1:
             summary = ", ".join(
                 f"{count} {label}" for label, count in self.created.items() if count
