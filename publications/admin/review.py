@@ -196,6 +196,8 @@ class ReviewAdminMixin:
             # Editors approve or send back instead.
             "may_withdraw": waiting and not may_review(user) and may_submit(user, obj),
             "may_review": waiting and may_review(user),
+            # Changes to a published item go out when approved (review.approve).
+            "may_schedule": not obj.draft_of_id,
             "submit_form": SubmitForm(auto_id="id_review_%s"),
             "schedule_form": ScheduleForm(auto_id="id_review_%s"),
             "urls": {

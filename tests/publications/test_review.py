@@ -297,3 +297,51 @@ def test_an_item_published_another_way_leaves_the_queue(
 
     report.refresh_from_db()
     assert report.review_status == ReviewStatus.NONE
+
+
+def test_approving_changes_to_a_live_item_publishes_them_and_keeps_their_review(
+    people, django_capture_on_commit_callbacks
+):
+    from publications.drafts import draft_for
+
+    live = make_report(title="As published", slug="as-published")
+    draft = draft_for(live)
+    draft.title = "As reviewed"
+    draft.save()
+    draft = _submitted(draft, people, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(draft, actor=people["editor"])
+
+    live.refresh_from_db()
+    assert live.title == "As reviewed"
+    assert live.state() == State.LIVE
+    assert not Publication.objects.filter(draft_of=live).exists()
+    assert list(
+        ReviewEvent.objects.filter(publication=live).values_list("action", flat=True)
+    ) == [Action.APPROVED, Action.SUBMITTED]
+    assert [message.to for message in mail.outbox] == [["casey@example.org"]]
+
+
+def test_changes_to_a_live_item_cannot_be_scheduled(
+    people, django_capture_on_commit_callbacks
+):
+    from publications.drafts import draft_for
+
+    live = make_report(title="As published", slug="as-published")
+    draft = draft_for(live)
+    draft.title = "As reviewed"
+    draft.save()
+    draft = _submitted(draft, people, django_capture_on_commit_callbacks)
+
+    with pytest.raises(ReviewError, match="cannot be scheduled"):
+        approve(
+            draft,
+            actor=people["editor"],
+            publish_at=timezone.now() + timedelta(days=2),
+        )
+
+    live.refresh_from_db()
+    draft.refresh_from_db()
+    assert live.title == "As published"
+    assert draft.review_status == ReviewStatus.WAITING
