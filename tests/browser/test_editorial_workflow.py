@@ -84,7 +84,8 @@ def test_contributor_change_goes_live_only_after_review(
     assert changed.split("\t") == ["Title", LIVE_TITLE, FIRST_TRY]
     editor_page.go_back()
     editor_page.get_by_role("button", name="Send back with a comment…").click()
-    editor_page.get_by_label("What needs to change").fill("Name the river in the title.")
+    comment_box = editor_page.get_by_label("What needs to change")
+    comment_box.fill("Name the river in the title.")
     with editor_page.expect_navigation():
         editor_page.get_by_role("button", name="Send back").click()
     assert "Sent back" in editor_page.locator(".messagelist").inner_text()
