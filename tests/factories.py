@@ -82,6 +82,24 @@ def make_series(*, title="Series", slug=None, description="", commissioned_by=""
     )
 
 
+# "Not given": a report gets what publishing requires
+# (publications.publishing_rules); pass () or "" to make one without.
+COMPLETE = object()
+
+
+def _complete_topics():
+    """Return a topic of the item's own, so it relates to no other item."""
+    return (_unique("topic"),)
+
+
+def _complete_authors():
+    """Return the one author every complete item shares by default."""
+    author, _ = Author.objects.get_or_create(
+        slug="default-author", defaults={"name": "Dana Default"}
+    )
+    return (author,)
+
+
 def _publish_fields(published, publish_at, unpublish_at):
     return {
         "status": "published" if published else "draft",
@@ -110,12 +128,12 @@ def make_report(
     type_slug="special-report",
     number=None,
     teaser="A teaser.",
-    tags=(),
-    authors=(),
+    tags=COMPLETE,
+    authors=COMPLETE,
     series=None,
     series_position=None,
-    summary_points=(),
-    about="",
+    summary_points=COMPLETE,
+    about=COMPLETE,
     body="",
     published=True,
     publish_at=None,
@@ -123,6 +141,15 @@ def make_report(
     pdf=False,
     image=False,
 ):
+    """Return a saved report, complete for publishing unless told otherwise."""
+    if tags is COMPLETE:
+        tags = _complete_topics()
+    if authors is COMPLETE:
+        authors = _complete_authors()
+    if summary_points is COMPLETE:
+        summary_points = ("The main finding.",)
+    if about is COMPLETE:
+        about = "<p>Why this report was written.</p>"
     report = Report(
         title=title,
         slug=slug or _unique("report"),
