@@ -119,34 +119,36 @@ def missing_in_submission(form, formsets):
     def submitted(name):
         return data[name] if name in data else getattr(instance, name, None)
 
-    by_model = {formset.model: formset for formset in formsets}
-    stored = {}
-    relations = {
-        "has_author": (Authorship, "author"),
-        "has_summary_point": (SummaryPoint, "text"),
-    }
-    facts = {}
-    for fact, (model, field) in relations.items():
-        if model in by_model:
-            facts[fact] = _formset_has(by_model[model], field)
-        else:
-            stored = stored or _stored_facts([instance]).get(instance.pk, {})
-            facts[fact] = stored.get(fact, False)
-    if "tags" in data:
-        facts["has_topic"] = bool(data["tags"])
-    else:
-        stored = stored or _stored_facts([instance]).get(instance.pk, {})
-        facts["has_topic"] = stored.get("has_topic", False)
-    image = submitted("image")
+    is_report = _kind(instance) == Kind.REPORT
+    # A related publication needs none of the relations: no query for them.
+    facts = dict.fromkeys(_FACTS, False)
+    if is_report:
+        facts = _submitted_relations(data, instance, formsets)
     return _Contents(
-        is_report=_kind(instance) == Kind.REPORT,
+        is_report=is_report,
         has_about=_has_text(submitted("about")),
         has_teaser=_has_text(submitted("teaser")),
         has_type=submitted("publication_type") is not None,
-        has_image=bool(image),
+        has_image=bool(submitted("image")),
         has_image_alt=_has_text(submitted("image_alt")),
         **facts,
     ).missing()
+
+
+def _submitted_relations(data, instance, formsets):
+    """Return the relation facts of a submission; stored ones where not sent."""
+    by_model = {formset.model: formset for formset in formsets}
+    facts = {}
+    if Authorship in by_model:
+        facts["has_author"] = _formset_has(by_model[Authorship], "author")
+    if SummaryPoint in by_model:
+        facts["has_summary_point"] = _formset_has(by_model[SummaryPoint], "text")
+    if "tags" in data:
+        facts["has_topic"] = bool(data["tags"])
+    if len(facts) < len(_FACTS):
+        stored = _stored_facts([instance]).get(instance.pk, {})
+        facts = {fact: facts.get(fact, stored.get(fact, False)) for fact in _FACTS}
+    return facts
 
 
 def describe_missing(publication, missing):

@@ -2,11 +2,13 @@
 
 import pytest
 from django.db.models import Prefetch
+from django.forms import modelform_factory
 
 from publications.models import Authorship, Publication, Report
 from publications.publishing_rules import (
     missing_for_publishing,
     missing_for_publishing_each,
+    missing_in_submission,
     with_publishing_facts,
 )
 from tests.factories import make_author, make_related, make_report
@@ -152,3 +154,36 @@ def test_factory_reports_published_by_default_are_complete():
     """Tests build on published items that could have been published today."""
     assert missing_for_publishing(make_report()) == []
     assert missing_for_publishing(make_related()) == []
+
+
+def _bound_form(item, **changes):
+    form_class = modelform_factory(
+        type(item), fields=["title", "teaser", "publication_type", "status"]
+    )
+    data = {
+        "title": item.title,
+        "teaser": item.teaser,
+        "publication_type": item.publication_type_id,
+        "status": "published",
+    }
+    form = form_class(data | changes, instance=item)
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_a_submission_without_its_inlines_counts_the_stored_rows(
+    django_assert_num_queries,
+):
+    form = _bound_form(make_report(tags=()), teaser="Edited.")
+
+    with django_assert_num_queries(1):
+        assert missing_in_submission(form, ()) == ["at least one topic"]
+
+
+def test_a_related_publication_submission_needs_no_query(django_assert_num_queries):
+    related = make_related(image=True)
+    related.image_alt = ""
+    form = _bound_form(related)
+
+    with django_assert_num_queries(0):
+        assert missing_in_submission(form, ()) == ["alt text for the cover image"]
