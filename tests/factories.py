@@ -291,6 +291,27 @@ def publication_admin_data(
     return data
 
 
+def report_admin_needs(*, author=None, summary="A finding.", topics="Mediation"):
+    """Return report admin form fields giving what publishing requires.
+
+    One author row (a new author unless given), one summary point, the
+    About text and new topics; add them to publication_admin_data().
+    """
+    author = author or make_author()
+    return {
+        "about": "<p>Why this report was written.</p>",
+        "new_topics": topics,
+        "authorships-TOTAL_FORMS": "1",
+        "authorships-0-position": "0",
+        "authorships-0-author": str(author.pk),
+        "authorships-0-role": "author",
+        "authorships-0-affiliation": "",
+        "summary_points-TOTAL_FORMS": "1",
+        "summary_points-0-position": "0",
+        "summary_points-0-text": summary,
+    }
+
+
 def make_named_user(*, first_name="Ann", last_name="Archer", role="Editors"):
     """Return a staff user with a full name, as admin messages show it."""
     user = make_user(username=first_name.lower(), role=role)

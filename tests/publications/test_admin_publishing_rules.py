@@ -23,6 +23,7 @@ from tests.factories import (
     make_report,
     make_user,
     publication_admin_data,
+    report_admin_needs,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,28 +43,8 @@ def editor():
     return logged_in(make_user(role="Editors"))
 
 
-def _inlines(author, *, summary="A finding."):
-    """Return the inline rows of one author and one summary point."""
-    return {
-        "authorships-TOTAL_FORMS": "1",
-        "authorships-0-position": "0",
-        "authorships-0-author": str(author.pk),
-        "authorships-0-role": "author",
-        "authorships-0-affiliation": "",
-        "summary_points-TOTAL_FORMS": "1",
-        "summary_points-0-position": "0",
-        "summary_points-0-text": summary,
-    }
-
-
 def _complete_report_data(**fields):
-    complete = {
-        "slug": "complete",
-        "status": "published",
-        "about": "<p>Why.</p>",
-        "new_topics": "Mediation",
-        **_inlines(make_author()),
-    }
+    complete = {"slug": "complete", "status": "published", **report_admin_needs()}
     return publication_admin_data(**(complete | fields))
 
 
