@@ -81,9 +81,9 @@ def missing_for_publishing(publication):
 
     An empty list means it may be published or scheduled. Takes a Report,
     a RelatedPublication or their Publication row; reads its fields from
-    the instance and its authors, summary points and topics from the
-    database, in one query at most (none when prefetched or annotated by
-    with_publishing_facts()).
+    the instance and a report's authors, summary points and topics from
+    the database, in one query at most (none when prefetched or annotated
+    by with_publishing_facts()).
     """
     facts = _stored_facts([publication]).get(publication.pk, {})
     return _contents(publication, facts).missing()
@@ -201,8 +201,8 @@ def _stored_facts(publications):
     facts = {}
     wanted = []
     for publication in publications:
-        if publication.pk is None:
-            continue
+        if publication.pk is None or _kind(publication) != Kind.REPORT:
+            continue  # a related publication needs none of the relations
         known = _known_facts(publication)
         if known is None:
             wanted.append(publication.pk)

@@ -72,9 +72,12 @@ def test_a_bare_report_lacks_everything_in_order():
     ]
 
 
-def test_a_related_publication_needs_a_teaser_and_a_type_only():
+def test_a_related_publication_needs_a_teaser_and_a_type_only(
+    django_assert_num_queries,
+):
     related = make_related(authors=(), tags=())
-    assert missing_for_publishing(related) == []
+    with django_assert_num_queries(0):
+        assert missing_for_publishing(related) == []
 
     related.teaser = ""
     related.publication_type_id = None
