@@ -94,6 +94,24 @@ def make_series(*, title="Series", slug=None, description="", commissioned_by=""
     )
 
 
+# "Not given": a report gets what publishing requires
+# (publications.publishing_rules); pass () or "" to make one without.
+COMPLETE = object()
+
+
+def _complete_topics():
+    """Return a topic of the item's own, so it relates to no other item."""
+    return (_unique("topic"),)
+
+
+def _complete_authors():
+    """Return the one author every complete item shares by default."""
+    author, _ = Author.objects.get_or_create(
+        slug="default-author", defaults={"name": "Dana Default"}
+    )
+    return (author,)
+
+
 def _publish_fields(published, publish_at, unpublish_at):
     return {
         "status": "published" if published else "draft",
@@ -122,12 +140,12 @@ def make_report(
     type_slug="special-report",
     number=None,
     teaser="A teaser.",
-    tags=(),
-    authors=(),
+    tags=COMPLETE,
+    authors=COMPLETE,
     series=None,
     series_position=None,
-    summary_points=(),
-    about="",
+    summary_points=COMPLETE,
+    about=COMPLETE,
     body="",
     published=True,
     publish_at=None,
@@ -135,6 +153,15 @@ def make_report(
     pdf=False,
     image=False,
 ):
+    """Return a saved report, complete for publishing unless told otherwise."""
+    if tags is COMPLETE:
+        tags = _complete_topics()
+    if authors is COMPLETE:
+        authors = _complete_authors()
+    if summary_points is COMPLETE:
+        summary_points = ("The main finding.",)
+    if about is COMPLETE:
+        about = "<p>Why this report was written.</p>"
     report = Report(
         title=title,
         slug=slug or _unique("report"),
@@ -285,6 +312,27 @@ def publication_admin_data(
         data |= {"body": "<p>Body.</p>", "external_url": ""}
     data.update(fields)
     return data
+
+
+def report_admin_needs(*, author=None, summary="A finding.", topics="Mediation"):
+    """Return report admin form fields giving what publishing requires.
+
+    One author row (a new author unless given), one summary point, the
+    About text and new topics; add them to publication_admin_data().
+    """
+    author = author or make_author()
+    return {
+        "about": "<p>Why this report was written.</p>",
+        "new_topics": topics,
+        "authorships-TOTAL_FORMS": "1",
+        "authorships-0-position": "0",
+        "authorships-0-author": str(author.pk),
+        "authorships-0-role": "author",
+        "authorships-0-affiliation": "",
+        "summary_points-TOTAL_FORMS": "1",
+        "summary_points-0-position": "0",
+        "summary_points-0-text": summary,
+    }
 
 
 def make_named_user(*, first_name="Ann", last_name="Archer", role="Editors"):

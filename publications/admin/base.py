@@ -38,6 +38,10 @@ from publications.admin.list_filters import (
 )
 from publications.admin.review import ReviewAdminMixin
 from publications.models import Authorship, Publication, PublicationType
+from publications.publishing_rules import (
+    describe_incomplete,
+    missing_for_publishing_each,
+)
 from publications.roles import may_publish
 from publications.states import State
 
@@ -162,6 +166,13 @@ class PublicationAdminBase(
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # obj is the form's instance: its clean(), which runs next, checks a
+        # publish against the rows submitted here (publications.publishing_rules).
+        obj._admin_formsets = formsets
+        return formsets, inline_instances
+
     # Change list
 
     def get_queryset(self, request):
@@ -228,11 +239,18 @@ class PublicationAdminBase(
     def publish_now(self, request, queryset):
         now = timezone.now()
         published = 0
+        incomplete = []
         with transaction.atomic():
             selected = self._lock_selected(queryset)
+            gaps = missing_for_publishing_each(
+                p for p in selected if p.state(now=now) != State.LIVE
+            )
             for publication in selected:
                 state = publication.state(now=now)
                 if state == State.LIVE:
+                    continue
+                if gaps[publication.pk]:
+                    incomplete.append((publication, gaps[publication.pk]))
                     continue
                 if state in {State.DRAFT, State.SCHEDULED}:
                     publication.publish_at = now
@@ -244,7 +262,7 @@ class PublicationAdminBase(
         self._report(
             request,
             published,
-            len(selected) - published,
+            len(selected) - published - len(incomplete),
             ngettext(
                 "%(count)d item is now live.",
                 "%(count)d items are now live.",
@@ -252,6 +270,8 @@ class PublicationAdminBase(
             ),
             _("Items already live were left as they were."),
         )
+        if incomplete:
+            self.message_user(request, describe_incomplete(incomplete), messages.ERROR)
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):

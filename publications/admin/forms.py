@@ -11,6 +11,7 @@ from core.admin.conflicts import VersionedModelForm
 from core.admin.widgets import LabelledFileInputMixin
 from core.held_uploads import HoldsUploadWidgetMixin
 from publications.models import Publication
+from publications.publishing_rules import describe_missing, missing_in_submission
 
 
 class PublicationAdminForm(VersionedModelForm):
@@ -65,7 +66,27 @@ class PublicationAdminForm(VersionedModelForm):
                 *cleaned_data["tags"],
                 *cleaned_data["new_topics"],
             ]
+        self._check_publishing(cleaned_data)
         return cleaned_data
+
+    def _check_publishing(self, cleaned_data):
+        """Refuse to publish or schedule an item lacking what readers need.
+
+        The inline formsets come from the admin (PublicationAdminBase), so
+        the rows counted are those submitted with this form. A draft may
+        have gaps.
+        """
+        status = cleaned_data.get("status", self.instance.status)
+        if status != Publication.Status.PUBLISHED:
+            return
+        formsets = getattr(self.instance, "_admin_formsets", ())
+        if missing := missing_in_submission(self, formsets):
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    describe_missing(self.instance, missing), code="incomplete"
+                ),
+            )
 
     def _check_number(self, cleaned_data):
         number = cleaned_data.get("number")

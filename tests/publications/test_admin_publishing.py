@@ -13,6 +13,7 @@ from tests.factories import (
     make_report,
     make_user,
     publication_admin_data,
+    report_admin_needs,
 )
 
 pytestmark = pytest.mark.django_db
@@ -142,11 +143,16 @@ def test_editor_publishes_and_schedules_through_the_form(editor_client):
     tomorrow = timezone.now() + timedelta(days=1)
     editor_client.post(
         reverse("admin:publications_report_add"),
-        publication_admin_data(slug="now", status="published"),
+        publication_admin_data(slug="now", status="published", **report_admin_needs()),
     )
     editor_client.post(
         reverse("admin:publications_report_add"),
-        publication_admin_data(slug="later", status="published", publish_at=tomorrow),
+        publication_admin_data(
+            slug="later",
+            status="published",
+            publish_at=tomorrow,
+            **report_admin_needs(),
+        ),
     )
 
     assert Report.objects.get(slug="now").state() == "live"

@@ -21,6 +21,7 @@ from publications.models import (
     SummaryPoint,
     TaggedPublication,
 )
+from publications.publishing_rules import missing_for_publishing_each
 from publications.states import ReviewStatus
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,14 @@ def test_every_live_item_shares_a_topic_with_another_live_item(loaded):
     for pk, tags in tags_by_pk.items():
         others = set().union(*(t for other, t in tags_by_pk.items() if other != pk))
         assert tags & others, pk
+
+
+def test_every_demo_item_could_be_published_today(loaded):
+    items = Publication.objects.select_related("report", "relatedpublication")
+    missing = missing_for_publishing_each(item.specific for item in items)
+
+    assert len(missing) == 20
+    assert {pk: gaps for pk, gaps in missing.items() if gaps} == {}
 
 
 def test_second_run_creates_nothing_and_writes_no_files(loaded, media_root):

@@ -48,7 +48,7 @@ def test_specific_returns_the_report_or_related_publication():
 
 
 def test_authorships_keep_the_editors_order_not_the_alphabet():
-    report = make_report()
+    report = make_report(authors=())
     zoe, adam, maria = (make_author(name=n) for n in ("Zoe", "Adam", "Maria"))
     Authorship.objects.create(publication=report, author=maria, position=2)
     Authorship.objects.create(publication=report, author=zoe, position=0)

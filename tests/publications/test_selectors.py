@@ -157,9 +157,9 @@ def test_live_authors_and_series_count_only_live_publications():
     author = make_author(slug="ann")
     series = make_series(slug="borders")
     for _ in range(2):
-        make_report(authors=[author], series=series)
-    make_report(authors=[author], series=series, published=False)
-    make_report(authors=[author], series=series, publish_at=ago(-1))
+        make_report(authors=[author], series=series, tags=())
+    make_report(authors=[author], series=series, published=False, tags=())
+    make_report(authors=[author], series=series, publish_at=ago(-1), tags=())
 
     assert [(a.slug, a.publication_count) for a in live_authors()] == [("ann", 2)]
     assert [(s.slug, s.report_count) for s in live_series()] == [("borders", 2)]
