@@ -26,6 +26,7 @@ from publications.models import (
     ReviewEvent,
     SummaryPoint,
 )
+from publications.publishing_rules import describe_reasons, missing_for_publishing
 from publications.states import ReviewStatus
 
 # Publication fields that belong to the published row, never to its draft.
@@ -203,6 +204,7 @@ def publish_draft(draft, *, user=None):
         if live is None or draft is None:
             raise DraftError(_("These changes were published or discarded already."))
         _check_number(draft, live)
+        _check_complete(draft)
         copy_content(draft, live)
         copy_parts(draft, live)
         live.version += 1  # forms opened on the old content see a conflict
@@ -224,6 +226,15 @@ def discard_draft(draft):
     ).delete()
     if not deleted:
         raise DraftError(_("These changes were published or discarded already."))
+
+
+def _check_complete(draft):
+    missing = missing_for_publishing(draft.specific)
+    if missing:
+        raise DraftError(
+            _("To publish these changes, add %(missing)s.")
+            % {"missing": describe_reasons(missing)}
+        )
 
 
 def _check_number(draft, live):

@@ -175,6 +175,11 @@ def describe_incomplete(refused):
     )
 
 
+def describe_reasons(reasons):
+    """Return *reasons* as one phrase: "an author, a teaser and a topic"."""
+    return str(_join(reasons))
+
+
 def _join(reasons):
     """Return "a, b and c"."""
     if len(reasons) < 2:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from publications.drafts import DraftError, publish_draft
 from publications.models import Publication, RelatedPublication, Report, ReviewEvent
+from publications.publishing_rules import describe_reasons, missing_for_publishing
 from publications.review_mail import notify_after_commit
 from publications.roles import may_review, may_submit
 from publications.states import Kind, ReviewStatus, Status
@@ -113,6 +114,12 @@ def approve(publication, *, actor, publish_at=None, comment=""):
         if item.draft_of_id is not None:
             return _approve_changes(
                 item, actor=actor, publish_at=publish_at, now=now, comment=comment
+            )
+        missing = missing_for_publishing(item.specific)
+        if missing:
+            raise ReviewError(
+                _("To publish or schedule it, add %(missing)s.")
+                % {"missing": describe_reasons(missing)}
             )
         item.status = Status.PUBLISHED
         item.publish_at = publish_at

@@ -171,6 +171,8 @@ class PublicationAdminBase(
         # obj is the form's instance: its clean(), which runs next, checks a
         # publish against the rows submitted here (publications.publishing_rules).
         obj._admin_formsets = formsets
+        # A save kept as unpublished changes publishes nothing: gaps may stay.
+        obj._saves_to_draft = self._goes_to_draft(request, obj)
         return formsets, inline_instances
 
     # Change list

@@ -79,6 +79,9 @@ class PublicationAdminForm(VersionedModelForm):
         status = cleaned_data.get("status", self.instance.status)
         if status != Publication.Status.PUBLISHED:
             return
+        if getattr(self.instance, "_saves_to_draft", False):
+            # Kept as unpublished changes: checked when they are published.
+            return
         formsets = getattr(self.instance, "_admin_formsets", ())
         if missing := missing_in_submission(self, formsets):
             self.add_error(

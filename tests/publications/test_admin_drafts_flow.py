@@ -228,3 +228,34 @@ def test_save_messages_say_what_happened(editor):
     assert "Scheduled for 3 June 2027, 09:00" in messages["Scheduled"]
     assert "Published: now live at" in messages["Live"]
     assert "/publications/live-item/" in messages["Live"]
+
+
+def test_changes_that_leave_a_live_report_incomplete_are_kept_but_not_published(
+    editor,
+):
+    report = make_report(title="Complete", slug="item")
+    form = open_form(editor, admin_url(report), report)
+    without_points = form | {"summary_points-0-DELETE": "on"}
+
+    refused = editor.post(
+        admin_url(report), without_points | {"_publish": ""}, follow=True
+    )
+
+    assert "at least one summary point" in refused.content.decode()
+    assert draft_of_item(report) is None
+    saved = editor.post(
+        admin_url(report), without_points | {"_savedraft": ""}, follow=True
+    )
+    assert "Draft saved" in saved.content.decode()
+    draft = draft_of_item(report)
+    assert draft.summary_points.count() == 0
+
+    published = editor.post(
+        admin_url(report, "publish_changes"),
+        {"draft_version": draft.version},
+        follow=True,
+    )
+
+    assert "add at least one summary point" in published.content.decode()
+    assert Report.objects.get(pk=report.pk).summary_points.count() == 1
+    assert draft_of_item(report) is not None

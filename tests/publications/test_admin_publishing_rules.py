@@ -10,6 +10,7 @@ from django.utils import timezone
 from reversion.models import Version
 from taggit.models import Tag
 
+from publications.drafts import draft_of_item
 from publications.models import (
     Authorship,
     Publication,
@@ -213,7 +214,8 @@ def test_publish_now_publishes_complete_items_and_names_the_others(editor):
 
 
 def test_restoring_a_version_without_authors_keeps_a_live_report_whole(editor):
-    """A restore keeps the status: a live report must stay complete."""
+    """A restore of a live report is kept as unpublished changes, which must
+    be complete before they are published."""
     report = make_report(slug="restored", authors=())
     with reversion.create_revision():
         reversion.set_user(make_user())
@@ -224,14 +226,15 @@ def test_restoring_a_version_without_authors_keeps_a_live_report_whole(editor):
     )
     restore_url = admin_url(report, "revision", bare_version.pk)
 
-    response = editor.post(
-        restore_url, open_form(editor, restore_url, report) | {"_save": ""}
+    editor.post(restore_url, open_form(editor, restore_url, report) | {"_save": ""})
+    draft = draft_of_item(report)
+    published = editor.post(
+        admin_url(report, "publish_changes"),
+        {"draft_version": draft.version},
+        follow=True,
     )
 
-    assert response.status_code == 200
-    assert (
-        "To publish or schedule this report, add at least one author. "
-        "Nothing was saved." in response.content.decode()
-    )
+    assert draft.authorships.count() == 0
+    assert "add at least one author" in published.content.decode()
     names = [a.author.name for a in Report.objects.get(pk=report.pk).authorships.all()]
     assert names == ["Amara Okafor"]

@@ -156,3 +156,18 @@ def test_changed_fields_names_each_change_in_words(live):
         ("Summary", "One\nTwo", "One\nSecond"),
         ("Topics", "Soil, Water", "Water"),
     ]
+
+
+def test_an_incomplete_draft_is_not_published_and_says_what_is_missing(live):
+    draft = drafts.draft_for(live)
+    draft.authorships.all().delete()
+    draft.summary_points.all().delete()
+
+    with pytest.raises(
+        drafts.DraftError,
+        match="add at least one author and at least one summary point",
+    ):
+        drafts.publish_draft(draft)
+
+    assert _contents(live)["authors"] == [("Ann", "author"), ("Ben", "author")]
+    assert Report.objects.filter(pk=draft.pk).exists()

@@ -345,3 +345,20 @@ def test_changes_to_a_live_item_cannot_be_scheduled(
     draft.refresh_from_db()
     assert live.title == "As published"
     assert draft.review_status == ReviewStatus.WAITING
+
+
+def test_an_incomplete_item_is_not_approved_and_nothing_is_saved(
+    people, django_capture_on_commit_callbacks
+):
+    report = make_report(published=False, summary_points=())
+    report = _submitted(report, people, django_capture_on_commit_callbacks)
+    events = ReviewEvent.objects.count()
+
+    with pytest.raises(ReviewError, match="add at least one summary point"):
+        approve(report, actor=people["editor"])
+
+    report.refresh_from_db()
+    assert report.review_status == ReviewStatus.WAITING
+    assert report.state() == State.DRAFT
+    assert ReviewEvent.objects.count() == events
+    assert mail.outbox == []
