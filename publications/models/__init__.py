@@ -3,6 +3,7 @@
 from publications.models.kinds import RelatedPublication, Report
 from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
 from publications.models.publication import Publication
+from publications.models.search import SearchDocument
 from publications.models.series import Series
 from publications.models.tags import TaggedPublication
 from publications.models.types import PublicationType
@@ -16,6 +17,7 @@ __all__ = [
     "PublicationType",
     "RelatedPublication",
     "Report",
+    "SearchDocument",
     "Series",
     "SummaryPoint",
     "TaggedPublication",

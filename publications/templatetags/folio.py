@@ -51,10 +51,15 @@ def file_size(field_file):
 
 
 @register.filter
-def highlighted(publication):
-    """Return the teaser with search matches in <mark>, everything else escaped."""
-    text = getattr(publication, "teaser_highlighted", None)
+def highlighted(publication, field="teaser"):
+    """Return the teaser (or *field*) with search matches in <mark>, all escaped.
+
+    A search result carries the text with markers around each match
+    (publications.search); the text is escaped first, so the only markup
+    in the result is the <mark> elements added here.
+    """
+    text = getattr(publication, f"{field}_highlighted", None)
     if not text:
-        return publication.teaser
+        return getattr(publication, field)
     marked = escape(text).replace(HIGHLIGHT_START, "<mark>")
     return mark_safe(marked.replace(HIGHLIGHT_STOP, "</mark>"))
