@@ -97,15 +97,14 @@ def search(publications, terms, *, start, stop):
     Rows carry title_highlighted and teaser_highlighted: the whole text with
     each matched word between *start* and *stop*.
     """
-    positive, negative = match_expressions(terms)
-    if not positive and not negative:
+    expression, negated = match_expressions(terms)
+    if not expression and not negated:
         return publications.none()
-    if not positive:
+    if not expression:
         # PostgreSQL finds every item without the words; FTS5 cannot say
         # "not" alone.
-        excluded = SearchDocument.objects.filter(document__match=negative)
+        excluded = SearchDocument.objects.filter(document__match=negated)
         return publications.exclude(pk__in=excluded.values("publication_id"))
-    expression = f"({positive}) NOT ({negative})" if negative else positive
     document = F("search_document__document")
 
     def highlight(column):
@@ -136,32 +135,38 @@ def search(publications, terms, *, start, stop):
 
 
 def match_expressions(terms):
-    """Return (positive, negative) FTS5 expressions for query *terms*.
+    """Return (expression, negated) in FTS5 syntax for query *terms*.
 
-    Every word is quoted, so no reader's text is FTS5 syntax; words side by
-    side must all match, ``or`` joins its neighbours, and ``-`` leaves out
-    what matches. Either part may be "".
+    As websearch_to_tsquery reads them: words side by side must all match,
+    ``or`` divides them into alternatives (so "water iran or iraq" is
+    water and iran, or iraq), and ``-`` leaves out what matches. Every word
+    is quoted, so no reader's text is FTS5 syntax. FTS5 has no "not" on its
+    own: an alternative of ``-`` terms alone is left out, and *negated* has
+    them all for a query without anything else.
     """
-    groups, negated, joined = [], [], False
+    clauses, negated = [([], [])], []
     for term in terms:
         if term.is_or:
-            joined = bool(groups)
+            if any(clauses[-1]):
+                clauses.append(([], []))
             continue
         words = term.words
         if not term.phrase and words[0].lower() in STOP_WORDS:
             continue
         quoted = '"' + " ".join(words).replace('"', '""') + '"'
+        positive, negative = clauses[-1]
+        (negative if term.negated else positive).append(quoted)
         if term.negated:
             negated.append(quoted)
-        elif joined and groups:
-            groups[-1].append(quoted)
-        else:
-            groups.append([quoted])
-        joined = False
-    positive = " ".join(
-        group[0] if len(group) == 1 else f"({' OR '.join(group)})" for group in groups
-    )
-    return positive, " OR ".join(negated)
+    alternatives = []
+    for positive, negative in clauses:
+        if not positive:
+            continue
+        expression = " AND ".join(positive)
+        if negative:
+            expression = f"({expression}) NOT ({' OR '.join(negative)})"
+        alternatives.append(f"({expression})")
+    return " OR ".join(alternatives), " OR ".join(negated)
 
 
 def _document(row):

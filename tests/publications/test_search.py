@@ -188,3 +188,13 @@ def test_a_negated_word_after_a_run_of_hyphens_still_excludes_it():
     make_report(title="Ceasefire monitoring")
     make_report(title="Ceasefire elections")
     assert titles("ceasefire " + "-" * 50 + "elections") == ["Ceasefire monitoring"]
+
+
+def test_or_divides_a_query_into_alternatives_as_on_postgresql():
+    make_report(title="Iran water")
+    make_report(title="Iraq water")
+    make_report(title="Iraq oil")
+    # (iran and water) or oil: "or" binds loosest, as in websearch_to_tsquery.
+    assert set(titles("iran water or oil")) == {"Iran water", "Iraq oil"}
+    assert set(titles("iran or iraq")) == {"Iran water", "Iraq water", "Iraq oil"}
+    assert titles("iraq -oil") == ["Iraq water"]
