@@ -41,7 +41,7 @@ def card_titles(response):
 
 
 def heading(response):
-    return re.search(r"<h1>(.*?)</h1>", response.content.decode()).group(1)
+    return re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode()).group(1)
 
 
 def title(response):
