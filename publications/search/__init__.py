@@ -38,10 +38,10 @@ HIGHLIGHT_STOP = "\x03"
 def search_publications(publications, text):
     """Return *publications* matching *text*, best match first.
 
-    Each row has a ``rank`` and, where the query has words to find,
-    ``title_highlighted`` and ``teaser_highlighted``: the text with each
-    matched word between HIGHLIGHT_START and HIGHLIGHT_STOP (see the
-    ``highlighted`` filter). Ties go to the newest. Blank text leaves
+    Where the query has words to find, each row has ``title_highlighted``
+    and ``teaser_highlighted``: the text with each matched word between
+    HIGHLIGHT_START and HIGHLIGHT_STOP (see the ``highlighted`` filter).
+    Ties go to the newest. Blank text leaves
     *publications* as they are; text with nothing to search for matches
     nothing.
     """

@@ -104,7 +104,9 @@ def search(publications, terms, *, start, stop):
         # PostgreSQL finds every item without the words; FTS5 cannot say
         # "not" alone.
         excluded = SearchDocument.objects.filter(document__match=negated)
-        return publications.exclude(pk__in=excluded.values("publication_id"))
+        return publications.exclude(pk__in=excluded.values("publication_id")).order_by(
+            "-publish_at", "-id"
+        )
     document = F("search_document__document")
 
     def highlight(column):

@@ -59,7 +59,9 @@ def highlighted(publication, field="teaser"):
     in the result is the <mark> elements added here.
     """
     text = getattr(publication, f"{field}_highlighted", None)
-    if not text:
-        return getattr(publication, field)
+    original = getattr(publication, field)
+    if not text or HIGHLIGHT_START in original or HIGHLIGHT_STOP in original:
+        # A text that holds a marker character itself is shown unmarked.
+        return original
     marked = escape(text).replace(HIGHLIGHT_START, "<mark>")
     return mark_safe(marked.replace(HIGHLIGHT_STOP, "</mark>"))

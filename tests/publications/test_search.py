@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from publications.models import Publication, SummaryPoint
 from publications.search import MAX_QUERY_TERMS, normalise_query, search_publications
-from tests.factories import make_author, make_related, make_report, pdf_bytes
+from tests.factories import ago, make_author, make_related, make_report, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,17 @@ def test_or_divides_a_query_into_alternatives_as_on_postgresql():
     assert set(titles("iran water or oil")) == {"Iran water", "Iraq oil"}
     assert set(titles("iran or iraq")) == {"Iran water", "Iraq water", "Iraq oil"}
     assert titles("iraq -oil") == ["Iraq water"]
+
+
+def test_a_query_of_exclusions_alone_lists_the_rest_newest_first():
+    make_report(title="Ceasefire monitoring", publish_at=ago(3))
+    make_report(title="Elections", publish_at=ago(2))
+    make_related(title="Water", publish_at=ago(1))
+    assert titles("-ceasefire") == ["Water", "Elections"]
+
+
+def test_a_text_holding_a_marker_character_is_shown_unmarked(client):
+    make_report(title="Treaty \x02 odd", teaser="A treaty.")
+    content = client.get("/publications/", {"q": "treaty"}).content.decode()
+    assert "Treaty \x02 odd" in content
+    assert "A <mark>treaty</mark>." in content
