@@ -128,7 +128,7 @@ def test_summary_about_body_and_pdf_text_are_followed():
     assert titles("em") == []
 
 
-def test_the_ranking_puts_title_before_teaser_before_body_before_pdf():
+def test_the_ranking_puts_title_before_teaser_before_about():
     make_report(title="Alpha", about="<p>Aquifers</p>")
     make_report(title="Beta", teaser="On aquifers.")
     make_report(title="Aquifers in practice")
