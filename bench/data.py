@@ -311,14 +311,12 @@ class _Seeder:
     def _search_vectors(self):
         from django.db import transaction
 
-        from publications.search import is_full_text_available, update_search_vectors
+        from publications.search import update_search_index
 
-        if not is_full_text_available():
-            return
         ids = list(bench_publications().order_by("pk").values_list("pk", flat=True))
         for batch in itertools.batched(ids, SEARCH_BATCH):
             with transaction.atomic():
-                update_search_vectors(batch)
+                update_search_index(batch)
 
 
 def _pick(rng):

@@ -5,8 +5,8 @@ list that shows it and changes only when content does, so each is rendered
 once and remembered (see publications.caching): a list page then reads its
 cards in one round trip instead of fetching authors and topics and
 rendering templates. A list
-card's teaser is left as a slot and filled per page, so that search results
-can show it with their matches marked.
+card's title and teaser are left as slots and filled per page, so that
+search results can show them with their matches marked.
 """
 
 from django.template.loader import render_to_string
@@ -18,26 +18,28 @@ from publications.models import Publication
 from publications.selectors import with_card_relations
 from publications.templatetags.folio import highlighted
 
+_TITLE_SLOT = "\ue000title\ue000"
 _TEASER_SLOT = "\ue000teaser\ue000"
 
 
 def card_rows(publications):
     """Return *publications* as the rows publication_cards() needs.
 
-    Only ids and teasers are read: the rest of a card is remembered.
+    Only ids, titles and teasers are read: the rest of a card is remembered.
     """
-    return publications.only("pk", "teaser")
+    return publications.only("pk", "title", "teaser")
 
 
 def publication_cards(rows, *, heading_level=2):
     """Return the HTML of the list cards of *rows* (from card_rows()), in order.
 
-    A search result's row may carry teaser_highlighted (publications.search).
+    A search result's row may carry title_highlighted and
+    teaser_highlighted (publications.search).
     """
     rows = list(rows)
     fragments = _fragments(
         [row.pk for row in rows],
-        name=f"card:{heading_level}",
+        name=f"list-card:{heading_level}",
         template_name="includes/publication_card.html",
         context={"heading_level": heading_level},
         rows=rows,
@@ -45,9 +47,10 @@ def publication_cards(rows, *, heading_level=2):
     cards = []
     for row in rows:
         if row.pk in fragments:
-            head, tail = fragments[row.pk]
+            head, middle, tail = fragments[row.pk]
+            title = conditional_escape(highlighted(row, "title"))
             teaser = conditional_escape(highlighted(row))
-            cards.append(mark_safe(f"{head}{teaser}{tail}"))
+            cards.append(mark_safe(f"{head}{title}{middle}{teaser}{tail}"))
     return cards
 
 
@@ -65,7 +68,10 @@ def related_cards(ids):
 
 
 def _fragments(ids, *, name, template_name, context, rows, teaser_slot=True):
-    """Return {id: (HTML before the teaser, HTML after it)} of the given cards.
+    """Return {id: (HTML around the slots)} of the given cards.
+
+    With *teaser_slot*, a card's parts are the HTML before its title,
+    between title and teaser, and after the teaser; without, it is one.
 
     A publication deleted since its id was read has no card.
     """
@@ -90,14 +96,20 @@ def _fragments(ids, *, name, template_name, context, rows, teaser_slot=True):
 
 
 def _render(template_name, row, context, teaser_slot):
-    kept = row.teaser, getattr(row, "teaser_highlighted", None)
+    names = ("title", "teaser", "title_highlighted", "teaser_highlighted")
+    kept = {name: getattr(row, name, None) for name in names}
     if teaser_slot:
-        row.teaser, row.teaser_highlighted = _TEASER_SLOT, None
+        row.title, row.teaser = _TITLE_SLOT, _TEASER_SLOT
+        row.title_highlighted = row.teaser_highlighted = None
     try:
         html = render_to_string(
             template_name, {**context, "publication": row, "item": row}
         )
     finally:
-        row.teaser, row.teaser_highlighted = kept
-    head, _slot, tail = html.partition(_TEASER_SLOT)
-    return head, tail
+        for name, value in kept.items():
+            setattr(row, name, value)
+    if not teaser_slot:
+        return (html,)
+    head, _slot, rest = html.partition(_TITLE_SLOT)
+    middle, _slot, tail = rest.partition(_TEASER_SLOT)
+    return head, middle, tail

@@ -12,7 +12,7 @@ class PublicationFilterForm(PublicationFilters):
 
     filter_names = ("q", "type", "topic", "series", "author", "year")
     widgets = {
-        "q": forms.SearchInput(attrs={"placeholder": _("Title, teaser or author")}),
+        "q": forms.SearchInput(attrs={"placeholder": _("Words, authors or topics")}),
         "year": forms.Select,
     }
 

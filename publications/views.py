@@ -30,6 +30,8 @@ from publications.selectors import (
 )
 
 LIST_PAGE_SIZE = 20
+# How search results can be ordered (?sort=): best match first, or newest.
+SORT_RELEVANCE, SORT_DATE = "relevance", "date"
 
 
 class PublicViewMixin:
@@ -124,17 +126,23 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"
 
+    @cached_property
+    def sort(self):
+        """Return how to order the list: SORT_RELEVANCE for a search, else SORT_DATE."""
+        if self.filters().get("query") and self.request.GET.get("sort") != SORT_DATE:
+            return SORT_RELEVANCE
+        return SORT_DATE
+
     def list_ordering(self):
-        if self.filters().get("query"):
+        if self.sort == SORT_RELEVANCE:
             return PublicationPaginator.RANKED
         return PublicationPaginator.NEWEST_FIRST
 
     def get_queryset(self):
-        filters = self.filters()
         publications = filter_publications(
-            Publication.objects.live(now=self.now), **filters
+            Publication.objects.live(now=self.now), **self.filters()
         )
-        if not filters.get("query"):
+        if self.sort == SORT_DATE:
             publications = publications.newest_first()
         return card_rows(publications)
 
@@ -149,9 +157,12 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             options=self.filter_options(),
             exclude=self.excluded_filters,
         )
+        # Page links keep the chosen order of search results.
+        searching_by_date = values.get("q") and self.sort == SORT_DATE
+        kept_sort = {"sort": SORT_DATE} if searching_by_date else {}
         context.update(
             form=form,
-            filter_query=values,
+            filter_query={**values, **kept_sort},
             active_filters=[
                 {
                     "label": form.fields[name].label,
@@ -161,6 +172,8 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
                 for name, value in values.items()
             ],
             ignored_fields=submitted.ignored_fields(),
+            search_query=values.get("q", ""),
+            sort=self.sort,
         )
         context["cards"] = publication_cards(context["object_list"])
         return context

@@ -19,11 +19,22 @@ from publications.caching.versions import content_version
 
 logger = logging.getLogger("folio")
 
-# The query parameters public pages read: the listing's filters and page,
-# and the sitemaps' page (p). Any other is dropped before the view sees the
-# request, so it can neither change a page nor make a new cache entry; the
-# rest are put in one order, so ?b=1&a=2 is ?a=2&b=1.
-PAGE_PARAMETERS = ("author", "p", "page", "q", "series", "topic", "type", "year")
+# The query parameters public pages read: the listing's filters, page and
+# order of search results (sort), and the sitemaps' page (p). Any other is
+# dropped before the view sees the request, so it can neither change a page
+# nor make a new cache entry; the rest are put in one order, so ?b=1&a=2 is
+# ?a=2&b=1.
+PAGE_PARAMETERS = (
+    "author",
+    "p",
+    "page",
+    "q",
+    "series",
+    "sort",
+    "topic",
+    "type",
+    "year",
+)
 
 _UNCACHED_PREFIXES = (
     "/admin/",

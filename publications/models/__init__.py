@@ -4,6 +4,7 @@ from publications.models.kinds import RelatedPublication, Report
 from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
 from publications.models.publication import Publication
 from publications.models.review import ReviewEvent
+from publications.models.search import SearchDocument
 from publications.models.series import Series
 from publications.models.tags import TaggedPublication
 from publications.models.types import PublicationType
@@ -18,6 +19,7 @@ __all__ = [
     "RelatedPublication",
     "Report",
     "ReviewEvent",
+    "SearchDocument",
     "Series",
     "SummaryPoint",
     "TaggedPublication",

@@ -54,11 +54,18 @@ def file_size(field_file):
 
 
 @register.filter
-def highlighted(publication):
-    """Return the teaser with search matches in <mark>, everything else escaped."""
-    text = getattr(publication, "teaser_highlighted", None)
-    if not text:
-        return publication.teaser
+def highlighted(publication, field="teaser"):
+    """Return the teaser (or *field*) with search matches in <mark>, all escaped.
+
+    A search result carries the text with markers around each match
+    (publications.search); the text is escaped first, so the only markup
+    in the result is the <mark> elements added here.
+    """
+    text = getattr(publication, f"{field}_highlighted", None)
+    original = getattr(publication, field)
+    if not text or HIGHLIGHT_START in original or HIGHLIGHT_STOP in original:
+        # A text that holds a marker character itself is shown unmarked.
+        return original
     marked = escape(text).replace(HIGHLIGHT_START, "<mark>")
     return mark_safe(marked.replace(HIGHLIGHT_STOP, "</mark>"))
 

@@ -1,0 +1,76 @@
+"""Full-text search of publications, on whichever database Folio runs.
+
+Both databases search the same weighted fields, in the same transaction as
+every change that makes them stale: A the title; B the teaser, author names
+and topic names (topics are how editors describe an item, so they count as
+its teaser does); C summary, about and body; D the text of the PDF.
+PostgreSQL keeps a tsvector on each row (publications.search.postgresql),
+SQLite an FTS5 table (publications.search.sqlite). Callers use the
+functions here and never ask which.
+"""
+
+from django.db import connection
+
+from publications.search import postgresql, sqlite
+from publications.search.query import (
+    MAX_QUERY_CHARACTERS,
+    MAX_QUERY_TERMS,
+    normalise_query,
+    printable,
+    query_terms,
+)
+
+__all__ = [
+    "HIGHLIGHT_START",
+    "HIGHLIGHT_STOP",
+    "MAX_QUERY_TERMS",
+    "normalise_query",
+    "rebuild_search_index",
+    "search_publications",
+    "update_search_index",
+]
+
+# Markers around matched words; the text is escaped before they become <mark>.
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_STOP = "\x03"
+
+
+def search_publications(publications, text):
+    """Return *publications* matching *text*, best match first.
+
+    Where the query has words to find, each row has ``title_highlighted``
+    and ``teaser_highlighted``: the text with each matched word between
+    HIGHLIGHT_START and HIGHLIGHT_STOP (see the ``highlighted`` filter).
+    Ties go to the newest. Blank text leaves
+    *publications* as they are; text with nothing to search for matches
+    nothing.
+    """
+    text = printable(text[:MAX_QUERY_CHARACTERS]).strip()
+    if not text:
+        return publications
+    terms = query_terms(text)
+    if not terms:
+        return publications.none()
+    return _backend().search(
+        publications, terms, start=HIGHLIGHT_START, stop=HIGHLIGHT_STOP
+    )
+
+
+def update_search_index(publication_ids):
+    """Bring the search index of *publication_ids* in line with their content.
+
+    Call it in the transaction of the change: the index then commits, or
+    rolls back, with it.
+    """
+    ids = sorted({int(pk) for pk in publication_ids if pk is not None})
+    if ids:
+        _backend().update_index(ids)
+
+
+def rebuild_search_index():
+    """Index every publication afresh; return how many there are."""
+    return _backend().rebuild_index()
+
+
+def _backend():
+    return postgresql if connection.vendor == "postgresql" else sqlite

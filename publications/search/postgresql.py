@@ -1,0 +1,85 @@
+"""Full-text search on PostgreSQL: a weighted tsvector stored on each row.
+
+Weights: A title; B teaser, author names and topic names; C summary, about
+and body; D the text of the PDF. publications.search chooses this module.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F
+
+from publications.search.query import terms_text
+
+SEARCH_CONFIG = "english"
+
+_UPDATE_SQL = """
+UPDATE publications_publication AS p SET search_vector =
+    setweight(to_tsvector(%(config)s, coalesce(p.title, '')), 'A')
+    || setweight(to_tsvector(%(config)s, coalesce(p.teaser, '') || ' ' || coalesce((
+        SELECT string_agg(a.name, ' ')
+        FROM publications_authorship pa
+        JOIN authors_author a ON a.id = pa.author_id
+        WHERE pa.publication_id = p.id), '') || ' ' || coalesce((
+        SELECT string_agg(t.name, ' ')
+        FROM publications_taggedpublication tp
+        JOIN taggit_tag t ON t.id = tp.tag_id
+        WHERE tp.content_object_id = p.id), '')), 'B')
+    || setweight(to_tsvector(%(config)s, coalesce((
+        SELECT string_agg(sp.text, ' ')
+        FROM publications_summarypoint sp WHERE sp.report_id = p.id), '')
+        || ' ' || regexp_replace(
+            coalesce(r.about, '') || ' ' || coalesce(r.body, '') || ' '
+            || coalesce(rp.body, ''), '<[^>]+>', ' ', 'g')), 'C')
+    || setweight(to_tsvector(%(config)s, coalesce(r.pdf_text, '')), 'D')
+FROM publications_publication AS base
+LEFT JOIN publications_report AS r ON r.publication_ptr_id = base.id
+LEFT JOIN publications_relatedpublication AS rp ON rp.publication_ptr_id = base.id
+WHERE base.id = p.id {condition}
+"""
+
+
+def update_index(ids):
+    """Rebuild the stored search vectors of publications *ids*."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPDATE_SQL.format(condition="AND p.id = ANY(%(ids)s)"),
+            {"config": SEARCH_CONFIG, "ids": list(ids)},
+        )
+
+
+def rebuild_index():
+    """Rebuild the search vector of every publication; return how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE_SQL.format(condition=""), {"config": SEARCH_CONFIG})
+        return cursor.rowcount
+
+
+def search(publications, terms, *, start, stop):
+    """Return *publications* matching *terms*, best first, matches marked.
+
+    Rows carry title_highlighted and teaser_highlighted: the whole text with
+    each matched word between *start* and *stop*.
+    """
+    query = SearchQuery(
+        terms_text(terms), search_type="websearch", config=SEARCH_CONFIG
+    )
+
+    def headline(field):
+        return SearchHeadline(
+            field,
+            query,
+            config=SEARCH_CONFIG,
+            start_sel=start,
+            stop_sel=stop,
+            highlight_all=True,
+        )
+
+    return (
+        publications.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            title_highlighted=headline("title"),
+            teaser_highlighted=headline("teaser"),
+        )
+        .order_by("-rank", "-publish_at", "-id")
+    )

@@ -1,0 +1,202 @@
+"""The search index follows every change, in the change's own transaction.
+
+Run this module with DATABASE_URL set to a PostgreSQL database too.
+"""
+
+import importlib
+import io
+import pkgutil
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.models import Tag
+
+import publications.migrations
+from publications.models import Publication, Report, SummaryPoint
+from publications.search import search_publications, update_search_index
+from tests.factories import ago, make_author, make_related, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(text, publications=None):
+    if publications is None:
+        publications = Publication.objects.live()
+    return [p.title for p in search_publications(publications, text)]
+
+
+def _wipe_index():
+    """Empty the search index, as a database restored without it would be."""
+    if connection.vendor == "postgresql":
+        Publication.objects.update(search_vector=None)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM publications_search")
+
+
+def test_an_edited_title_is_found_by_its_new_words_only():
+    report = make_report(title="Glaciers retreat")
+    report.title = "Deserts advance"
+    report.save()
+    assert titles("glaciers") == []
+    assert titles("deserts") == ["Deserts advance"]
+
+
+def test_unpublished_and_withdrawn_items_leave_the_results():
+    report = make_report(title="Glaciers retreat")
+    related = make_related(title="Glaciers photographed")
+    report.status = Publication.Status.DRAFT
+    report.save()
+    related.publish_at, related.unpublish_at = ago(10), ago(1)
+    related.save()
+    assert titles("glaciers") == []
+
+
+def test_a_deleted_item_leaves_the_index():
+    report = make_report(title="Glaciers retreat")
+    make_related(title="Glacier tours")
+    report.delete()
+    assert titles("glaciers", Publication.objects.all()) == ["Glacier tours"]
+
+
+def test_a_rolled_back_change_leaves_the_index_as_before():
+    report = make_report(title="Glaciers retreat", tags=["Ice"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report.title = "Deserts advance"
+        report.save()
+        report.tags.add("Sand")
+        raise RuntimeError
+    assert titles("glaciers") == ["Glaciers retreat"]
+    assert titles("deserts") == titles("sand") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_whose_index_update_fails_is_not_saved():
+    """In autocommit too, the row and its index commit together or not at all."""
+    report = make_report(title="Glaciers retreat")
+    report.title = "Deserts advance"
+    backend = "publications.search._backend"
+    failing = SimpleNamespace(update_index=mock.Mock(side_effect=DatabaseError))
+    with mock.patch(backend, return_value=failing), pytest.raises(DatabaseError):
+        report.save()
+    assert Publication.objects.get().title == "Glaciers retreat"
+    assert titles("glaciers") == ["Glaciers retreat"]
+
+
+def test_topics_added_removed_and_renamed_are_followed():
+    report = make_report(title="Fisheries")
+    report.tags.add("Archipelagos")
+    assert titles("archipelago") == ["Fisheries"]
+    report.tags.remove("Archipelagos")
+    assert titles("archipelago") == []
+    report.tags.add("Atolls")
+    tag = Tag.objects.get(name="Atolls")
+    tag.name = "Lagoons"
+    tag.save()
+    assert titles("atolls") == []
+    assert titles("lagoons") == ["Fisheries"]
+    tag.delete()
+    assert titles("lagoons") == []
+
+
+def test_authors_added_renamed_and_removed_are_followed():
+    author = make_author(name="Ingrid Halvorsen")
+    report = make_report(title="Elections", authors=[author])
+    author.name = "Wilhelmina Castellanos"
+    author.save()
+    assert titles("halvorsen") == []
+    assert titles("castellanos") == ["Elections"]
+    report.authorships.get().delete()
+    assert titles("castellanos") == []
+
+
+def test_summary_about_body_and_pdf_text_are_followed():
+    report = make_report(title="Report", summary_points=["Desalination plants"])
+    assert titles("desalination") == ["Report"]
+    report.summary_points.get().delete()
+    report.about = "<p>The <em>archipelago</em> dispute.</p>"
+    report.body = "<h2>Fjords</h2><p>Glaciers &amp; ice</p>"
+    report.save()
+    assert titles("desalination") == []
+    assert titles("archipelago") == titles("fjords glaciers") == ["Report"]
+    # Tags are not words: "em" and "h2" find nothing, as on PostgreSQL.
+    assert titles("em") == []
+
+
+def test_the_ranking_puts_title_before_teaser_before_about():
+    make_report(title="Alpha", about="<p>Aquifers</p>")
+    make_report(title="Beta", teaser="On aquifers.")
+    make_report(title="Aquifers in practice")
+    assert titles("aquifer") == ["Aquifers in practice", "Beta", "Alpha"]
+
+
+def test_updating_the_index_takes_the_same_queries_for_one_or_many_items():
+    reports = [
+        make_report(title=f"Report {n}", summary_points=["a", "b"], authors=[])
+        for n in range(4)
+    ]
+    with CaptureQueriesContext(connection) as one:
+        update_search_index([reports[0].pk])
+    with CaptureQueriesContext(connection) as many:
+        update_search_index([report.pk for report in reports])
+    assert len(one) == len(many) <= 2
+
+
+def test_the_command_rebuilds_an_emptied_index():
+    make_report(title="Glaciers retreat", tags=["Ice"])
+    make_related(title="Glacier tours")
+    _wipe_index()
+    assert titles("glaciers") == []
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert out.getvalue() == "Indexed 2 publications.\n"
+    assert titles("glacier ice") == ["Glaciers retreat"]
+    assert len(titles("glaciers")) == 2
+
+
+def test_the_command_dry_run_changes_nothing():
+    make_report(title="Glaciers retreat")
+    _wipe_index()
+    out = io.StringIO()
+    call_command("rebuild_search_index", "--dry-run", stdout=out)
+    assert out.getvalue() == "Would index 1 publication.\n"
+    assert titles("glaciers") == []
+
+
+def test_the_migration_indexes_an_existing_database():
+    make_report(title="Glaciers retreat", summary_points=["Meltwater"])
+    make_related(title="Glacier tours", tags=["Ice"])
+    (name,) = [
+        module.name
+        for module in pkgutil.iter_modules(publications.migrations.__path__)
+        if module.name.endswith("sqlite_full_text_search")
+    ]
+    migration = importlib.import_module(f"publications.migrations.{name}")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TABLE publications_search")
+        else:
+            _wipe_index()
+        # The migration's own function, with just what it uses of a schema editor.
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        migration.create_and_fill_index(None, editor)
+    assert titles("meltwater") == ["Glaciers retreat"]
+    assert titles("ice") == ["Glacier tours"]
+
+
+def test_a_report_made_in_one_go_is_indexed_with_its_parts():
+    report = Report.objects.create(
+        title="Fisheries",
+        slug="fisheries",
+        publication_type_id=make_report().publication_type_id,
+        teaser="Boats.",
+        status=Publication.Status.PUBLISHED,
+        publish_at=timezone.now(),
+    )
+    SummaryPoint.objects.create(report=report, text="Trawlers")
+    assert titles("trawlers boats") == ["Fisheries"]
