@@ -13,10 +13,19 @@ after a scheduled item goes live or leaves. An entry is therefore never
 served once the change that made it stale has committed, whatever the cache
 did meanwhile: an outage, refused writes, evictions or a restart only cost
 entries, which are then built afresh. Reader code asks for a value and gets
-it; it never knows which cache answered, or whether one did.
+it; it never knows which cache answered, or whether one did. Each worker
+also keeps its most read pages and its largest parts in its own memory,
+under the same version rule.
 """
 
-from publications.caching.entries import forget_in_process, remember, remember_each
+from publications.caching import entries, pages
+from publications.caching.entries import remember, remember_each
 from publications.caching.versions import content_version
 
 __all__ = ["content_version", "forget_in_process", "remember", "remember_each"]
+
+
+def forget_in_process():
+    """Drop the entries and pages this process keeps (for tests that swap caches)."""
+    entries.forget_in_process()
+    pages.forget_recent_pages()

@@ -2,6 +2,8 @@
 
 import hashlib
 import logging
+import pickle
+from collections import OrderedDict
 from importlib import import_module
 
 from django.conf import settings
@@ -67,13 +69,17 @@ class PublicPageCacheMiddleware:
         _keep_known_parameters(request)
         version = content_version()
         key = page_key(request)
-        try:
-            entry = cache.get(key)
-        except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
-            logger.warning("Page cache unavailable, serving uncached: %s", error)
-            entry = None
-        if isinstance(entry, tuple) and entry[0] == version:
-            cached = entry[1]
+        cached = _recent_pages.get(key, version)
+        if cached is None:
+            try:
+                entry = cache.get(key)
+            except Exception as error:  # noqa: BLE001 - an outage must not fail pages
+                logger.warning("Page cache unavailable, serving uncached: %s", error)
+                entry = None
+            if isinstance(entry, tuple) and entry[0] == version:
+                cached = entry[1]
+                _recent_pages.put(key, version, cached)
+        if cached is not None:
             cached["X-Cache"] = "hit"
             return get_conditional_response(
                 request,
@@ -119,6 +125,7 @@ def _store(request, key, version, response):
         if request.META["QUERY_STRING"] and not _take_variant(request, version):
             return False
         cache.set(key, (version, response), timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
+        _recent_pages.put(key, version, response)
     except Exception as error:  # noqa: BLE001
         logger.warning("Could not store a page in the cache: %s", error)
         return False
@@ -174,3 +181,48 @@ def _is_cacheable_response(request, response):
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )
+
+
+class _RecentPages:
+    """The pages this process served or stored last, for hits without Redis.
+
+    At most FOLIO_PAGE_CACHE_IN_PROCESS pages, least recently used out
+    first, kept pickled so each hit gets a response of its own. A page
+    counts only for the content version it was built at, the version read
+    from the database for this request: the rule of the shared cache, so a
+    change committed anywhere makes these stale too.
+    """
+
+    def __init__(self):
+        self._pages = OrderedDict()
+
+    def get(self, key, version):
+        """Return a fresh copy of the page at *key* if it is of *version*."""
+        entry = self._pages.get(key)
+        if entry is None:
+            return None
+        if entry[0] != version:
+            del self._pages[key]
+            return None
+        self._pages.move_to_end(key)
+        return pickle.loads(entry[1])
+
+    def put(self, key, version, response):
+        limit = settings.FOLIO_PAGE_CACHE_IN_PROCESS
+        if limit <= 0:
+            return
+        self._pages[key] = (version, pickle.dumps(response, pickle.HIGHEST_PROTOCOL))
+        self._pages.move_to_end(key)
+        while len(self._pages) > limit:
+            self._pages.popitem(last=False)
+
+    def clear(self):
+        self._pages.clear()
+
+
+_recent_pages = _RecentPages()
+
+
+def forget_recent_pages():
+    """Drop the pages this process keeps (for tests that swap caches)."""
+    _recent_pages.clear()

@@ -357,3 +357,55 @@ def test_pages_are_built_afresh_with_a_warning_when_redis_is_down(
         assert "Still readable" in response.content.decode()
         assert response["X-Cache"] == "skip"
     assert any("Page cache unavailable" in r.getMessage() for r in caplog.records)
+
+
+@pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """Record the keys read from the shared cache."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    keys = []
+    read = backend.get
+
+    def counted(key, *args, **kwargs):
+        keys.append(key)
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", counted)
+    return keys
+
+
+def test_a_recent_page_is_served_from_the_process_under_the_version_rule(
+    client, site_cache, shared_cache_reads
+):
+    report = make_report(title="Kept in memory", slug="kept")
+    assert get(client, "/publications/kept/")["X-Cache"] == "miss"
+    shared_cache_reads.clear()
+
+    hit = get(client, "/publications/kept/")
+
+    assert hit["X-Cache"] == "hit"
+    assert shared_cache_reads == []
+    report.title = "Changed in the database"
+    report.save()
+    fresh = get(client, "/publications/kept/")
+    assert fresh["X-Cache"] == "miss"
+    assert "Changed in the database" in fresh.content.decode()
+
+
+def test_the_process_keeps_a_bounded_number_of_pages(
+    client, site_cache, settings, shared_cache_reads
+):
+    settings.FOLIO_PAGE_CACHE_IN_PROCESS = 1
+    make_report(slug="first")
+    make_report(slug="second")
+    get(client, "/publications/first/")
+    get(client, "/publications/second/")
+    shared_cache_reads.clear()
+
+    again = get(client, "/publications/first/")
+
+    # Pushed out of the process by the second page: read from the shared cache.
+    assert again["X-Cache"] == "hit"
+    assert len(shared_cache_reads) == 1
