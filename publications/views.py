@@ -12,14 +12,13 @@ from django.views.generic import ListView, TemplateView
 from authors.models import Author
 from publications.caching import remember
 from publications.cards import card_rows, publication_cards
-from publications.forms import PublicationFilterForm, filter_options
+from publications.forms import PublicationFilterForm, listing_options
 from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
 from publications.roles import may_preview
 from publications.selectors import (
     author_for_slug,
     filter_publications,
-    listing_choices,
     live_authors,
     live_publications,
     live_series,
@@ -27,6 +26,7 @@ from publications.selectors import (
     series_for_slug,
     series_reports,
     topic_for_slug,
+    with_topic_id,
 )
 
 LIST_PAGE_SIZE = 20
@@ -109,17 +109,23 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         """Return filters set by the URL rather than the form."""
         return {}
 
+    @cached_property
+    def _filters(self):
+        return with_topic_id(
+            {**self.submitted_filters.filters(), **self.fixed_filters()}
+        )
+
     def filters(self):
-        return {**self.submitted_filters.filters(), **self.fixed_filters()}
+        return self._filters
 
     def filter_options(self):
-        """Return the filter form's options, remembered while content is unchanged."""
-        return remember(
-            "filter-options",
-            lambda: filter_options(listing_choices(now=self.now)),
-            now=self.now,
-            in_process=True,
-        )
+        """Return the filter form's options, each counted under the other filters."""
+        fields = [
+            name
+            for name in PublicationFilterForm.filter_names
+            if name != "q" and name not in self.excluded_filters
+        ]
+        return listing_options(self.filters(), fields=fields, now=self.now)
 
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"

@@ -35,6 +35,11 @@ def _option(value, label):
     return f'\n  <option value="{_escape(value)}">{_escape(label)}</option>\n'
 
 
+def has_option(markup, value):
+    """Return True if *markup* (from options_markup()) offers *value*."""
+    return f'<option value="{_escape(value)}">' in markup
+
+
 def options_markup(choices):
     """Return the <option> (and <optgroup>) HTML of *choices*, none selected.
 

@@ -244,6 +244,9 @@ FOLIO_RELATED_COUNT = env_int("FOLIO_RELATED_COUNT", 3)
 FOLIO_PAGE_CACHE_SECONDS = env_int("FOLIO_PAGE_CACHE_SECONDS", 3600)
 # At most this many pages with a query string per path and content version.
 FOLIO_PAGE_CACHE_VARIANTS = env_int("FOLIO_PAGE_CACHE_VARIANTS", 1000)
+# At most this many filter combinations' option counts remembered per
+# content version; others are counted afresh on each request.
+FOLIO_REMEMBERED_VARIANTS = env_int("FOLIO_REMEMBERED_VARIANTS", 5000)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)

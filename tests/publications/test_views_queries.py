@@ -23,6 +23,9 @@ REPORT_PAGE_MAX = 12
 # the cards' rows with authors and topics (3), and the filter options' five
 # counted lists.
 LISTING_MAX = 13
+# Filtered, also each facet's grouped count under the other filters (five
+# at most; see publications.facets) and the topic's lookup.
+FILTERED_LISTING_MAX = LISTING_MAX + 5
 
 
 def build_site(size):
@@ -67,9 +70,9 @@ PAGES = {
     "listing": ("/publications/", LISTING_MAX),
     "listing filtered": (
         "/publications/?topic=topic-0&type=analysis&year=&q=a",
-        LISTING_MAX,
+        FILTERED_LISTING_MAX,
     ),
-    "topic": ("/topics/topic-0/", LISTING_MAX),
+    "topic": ("/topics/topic-0/", FILTERED_LISTING_MAX),
     "home": ("/", LISTING_MAX),
     "author": (None, LISTING_MAX),
     "series": ("/series/series/", LISTING_MAX),
