@@ -168,6 +168,12 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             ],
             ignored_fields=submitted.ignored_fields(),
         )
+        # Names the active filters in the heading and title: "Type: Special
+        # Report, Topic: Mediation".
+        context["filter_summary"] = ", ".join(
+            f"{active['label']}: {active['value']}"
+            for active in context["active_filters"]
+        )
         context["cards"] = publication_cards(context["object_list"])
         return context
 
