@@ -12,6 +12,7 @@ from django.views.generic import ListView, TemplateView
 from authors.models import Author
 from publications.caching import remember
 from publications.cards import card_rows, publication_cards
+from publications.facets import count_matching
 from publications.forms import PublicationFilterForm, listing_options
 from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
@@ -57,6 +58,10 @@ class _PublicationPagesMixin:
     def list_ordering(self):
         return PublicationPaginator.NEWEST_FIRST
 
+    def counter(self):
+        """Return a function counting the list, or None to ask the database."""
+        return None
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
             queryset,
@@ -64,6 +69,7 @@ class _PublicationPagesMixin:
             count_key=self.count_key(),
             now=self.now,
             ordering=self.list_ordering(),
+            counter=self.counter(),
             **kwargs,
         )
 
@@ -129,6 +135,16 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
 
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"
+
+    def counter(self):
+        filters = self.filters()
+        if not filters:
+            # The whole listing's count reads one index, once per version.
+            return None
+        # A filtered count in the database reads every match (70 ms for a
+        # popular topic of one type at 100,000 items); the facet index,
+        # which the filter options read anyway, counts in a millisecond.
+        return lambda: count_matching(filters, now=self.now)
 
     def list_ordering(self):
         if self.filters().get("query"):
