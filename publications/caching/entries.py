@@ -97,6 +97,10 @@ def _take_variants(version, family, count):
     try:
         cache.add(counter, 0, timeout=REMEMBER_SECONDS)
         return cache.incr(counter, count) <= settings.FOLIO_REMEMBERED_VARIANTS
+    except ValueError:
+        # The counter is gone already (evicted, or a cache that keeps
+        # nothing): the entries are not counted, so not kept.
+        return False
     except Exception as error:  # noqa: BLE001
         logger.warning("Could not count remembered entries: %s", error)
         return False

@@ -11,6 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
+from publications.caching import remember_each
 from publications.facets import FACETS, all_facet_counts, count_matching
 from publications.models import Publication, Series
 from publications.selectors import filter_publications
@@ -256,3 +257,24 @@ def test_listing_filtered_by_a_combination_matches_filter_publications(
         Publication.objects.live(), type_slug="special-report", topic_slug="mediation"
     ).count()
     assert response.context["paginator"].count == expected
+
+
+def test_entries_made_from_readers_filters_are_bounded_per_content_version(
+    shared_cache, settings
+):
+    settings.FOLIO_REMEMBERED_VARIANTS = 2
+    built = []
+
+    def build(names):
+        built.extend(names)
+        return {name: name.upper() for name in names}
+
+    for name in ("a", "b", "c"):
+        remember_each([name], build, family="facet-options")
+    values = remember_each(["a", "b", "c"], build, family="facet-options")
+    make_report()
+    remember_each(["c"], build, family="facet-options")
+    remember_each(["c"], build, family="facet-options")
+
+    assert values == {"a": "A", "b": "B", "c": "C"}
+    assert built == ["a", "b", "c", "c", "c"]
