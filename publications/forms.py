@@ -9,7 +9,13 @@ from publications.caching import remember, remember_each
 from publications.facets import all_facet_counts, other_filters
 from publications.filters import FILTERS, PublicationFilters
 from publications.selectors import listing_choices
-from publications.widgets import PrerenderedSelect, has_option, options_markup
+from publications.widgets import (
+    PrerenderedSelect,
+    counted_option,
+    has_option,
+    optgroup_markup,
+    options_markup,
+)
 
 
 class PublicationFilterForm(PublicationFilters):
@@ -92,7 +98,10 @@ def listing_options(filters, *, fields, now=None):
     def build(names):
         counts = all_facet_counts([narrowed[name] for name in names], filters, now=now)
         return {
-            name: field_options(field, whole["choices"], counts[field])
+            name: (
+                _counted_markup(field, whole["counted"][field], counts[field]),
+                whole["options"][field][1],
+            )
             for name, field in ((name, narrowed[name]) for name in names)
         }
 
@@ -102,8 +111,52 @@ def listing_options(filters, *, fields, now=None):
 
 
 def _whole_listing_options(now):
-    choices = listing_choices(now=now)
-    return {"choices": choices, "options": filter_options(choices)}
+    return _whole_listing_options_from(listing_choices(now=now))
+
+
+def _whole_listing_options_from(choices):
+    return {
+        "options": filter_options(choices),
+        "counted": {name: _counted_options(name, choices) for name in _CHOICE_ROWS},
+    }
+
+
+def _counted_options(name, choices):
+    """Return field *name*'s options as (value, kind, markup parts).
+
+    The parts go either side of a count (widgets.counted_option): a page
+    narrowed by other filters joins its counts in, where writing 2,500
+    options afresh took 12 ms.
+    """
+    key, value_key = _CHOICE_ROWS[name]
+    return [
+        (
+            str(row[value_key]),
+            row.get("kind"),
+            counted_option(row[value_key], row.get("name", row[value_key])),
+        )
+        for row in choices[key]
+    ]
+
+
+def _counted_markup(name, counted, counts):
+    """Return field_options(name, choices, counts)'s markup from _counted_options()."""
+
+    def joined(kind=None):
+        return "".join(
+            f"{head}{counts[value]}{tail}"
+            for value, option_kind, (head, tail) in counted
+            if counts.get(value) and (kind is None or option_kind == kind)
+        )
+
+    markup = options_markup([("", str(FILTERS[name].all_label))])
+    if name != "type":
+        return markup + joined()
+    for kind, label in _TYPE_GROUPS:
+        options = joined(kind)
+        if options:
+            markup += optgroup_markup(str(label), options)
+    return markup
 
 
 # Each field's rows in selectors.listing_choices() data, and their value key.
@@ -159,15 +212,17 @@ def _options(rows, value_key, name_key):
     return [(row[value_key], f"{row[name_key]} ({row['count']})") for row in rows]
 
 
+_TYPE_GROUPS = (("report", _("Reports")), ("related", _("Analysis and commentary")))
+
+
 def _grouped_types(rows):
-    groups = {"report": [], "related": []}
-    for row in rows:
-        groups.setdefault(row["kind"], []).append(
-            (row["slug"], f"{row['name']} ({row['count']})")
-        )
     grouped = []
-    if groups["report"]:
-        grouped.append((str(_("Reports")), groups["report"]))
-    if groups["related"]:
-        grouped.append((str(_("Analysis and commentary")), groups["related"]))
+    for kind, label in _TYPE_GROUPS:
+        options = [
+            (row["slug"], f"{row['name']} ({row['count']})")
+            for row in rows
+            if row["kind"] == kind
+        ]
+        if options:
+            grouped.append((str(label), options))
     return grouped

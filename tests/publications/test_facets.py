@@ -11,6 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
+from publications import forms
 from publications.caching import remember_each
 from publications.facets import FACETS, all_facet_counts, count_matching
 from publications.models import Publication, Series
@@ -278,3 +279,35 @@ def test_entries_made_from_readers_filters_are_bounded_per_content_version(
 
     assert values == {"a": "A", "b": "B", "c": "C"}
     assert built == ["a", "b", "c", "c", "c"]
+
+
+CHOICES = {
+    "types": [
+        {"slug": "analysis", "name": "Analysis", "kind": "related", "count": 3},
+        {"slug": "brief", "name": "Brief <&>", "kind": "report", "count": 2},
+        {"slug": "news", "name": "News", "kind": "related", "count": 1},
+    ],
+    "topics": [
+        {"slug": "water", "name": 'Water "& rivers"', "count": 2},
+        {"slug": "oil", "name": "Oil", "count": 1},
+    ],
+    "series": [],
+    "authors": [{"slug": "ann", "name": "Ann", "count": 1}],
+    "years": [{"year": 2025, "count": 4}, {"year": 2024, "count": 1}],
+}
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"type": {"analysis": 2, "brief": 1}, "topic": {"water": 12}, "year": {}},
+        {"type": {"news": 1}, "topic": {}, "year": {"2024": 1}, "author": {"ann": 3}},
+    ],
+)
+def test_narrowed_options_are_written_as_the_whole_listings_are(counts):
+    whole = forms._whole_listing_options_from(CHOICES)
+
+    for name, field_counts in counts.items():
+        expected, _names = forms.field_options(name, CHOICES, field_counts)
+        counted = forms._counted_markup(name, whole["counted"][name], field_counts)
+        assert counted == expected, name
