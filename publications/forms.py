@@ -80,7 +80,8 @@ def listing_options(filters, *, fields, now=None):
     ?type=a&topic=b and ?type=c&topic=b share their type options.
     """
     whole = remember(
-        "filter-options",
+        # Not "filter-options": entries of that name hold the options alone.
+        "listing-options",
         lambda: _whole_listing_options(now),
         now=now,
         in_process=True,
