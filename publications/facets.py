@@ -10,7 +10,7 @@ facet is a grouped COUNT over every item the other filters leave: at 100,000
 publications, the topics of the most common type (14,000 items, 70,000 tag
 rows) alone took 450 ms on the bench's busy 2-core machine, and a listing
 has five facets. In arrays the five took 2 ms for a rare pair of filters and
-under 30 ms for the most common type and topic, on the same machine; only a
+20 to 30 ms for the most common type and topic, on the same machine; only a
 search asks the database, for the ids it matches.
 """
 
