@@ -29,6 +29,10 @@ API_PAGES = (
     "API publication",
 )
 API_PAGE_SIZE = 50
+# Two-filter listings timed cold: a type and one of the most used topics,
+# a different pair each request (issue 17).
+COLD_TOPICS = 100
+COLD_REQUESTS = 200
 DEEP_PAGE = 4_000
 # A place and a subject, as readers search; it matches a few percent of items.
 SEARCH_QUERY = "Sudan water"
@@ -93,6 +97,8 @@ def pick_urls():
         "listing by series": f"/publications/?series={series.slug}",
         "listing by author": f"/publications/?author={author.slug}",
         "listing by year": f"/publications/?year={year}",
+        "listing by type and topic": f"/publications/?type={publication_type}"
+        f"&topic={topics[0][0]}",
         "search": "/publications/?" + urlencode({"q": SEARCH_QUERY}),
         "author page": author.get_absolute_url(),
         "RSS feed": "/feeds/publications/",
@@ -116,9 +122,38 @@ def pick_urls():
     return urls, notes
 
 
+def two_filter_paths(count=COLD_REQUESTS):
+    """Return *count* listing paths, each a different type and topic pair.
+
+    Pairs of every live type and the COLD_TOPICS most used topics, in an
+    order fixed by a seed, so the popular and the rare both come up.
+    """
+    import random
+
+    from django.db.models import Count
+
+    from publications.models import Publication, TaggedPublication
+
+    live = Publication.objects.live()
+    types = sorted(set(live.values_list("publication_type__slug", flat=True)))
+    topics = list(
+        TaggedPublication.objects.filter(content_object__in=live)
+        .values("tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__slug")
+        .values_list("tag__slug", flat=True)[:COLD_TOPICS]
+    )
+    pairs = [(kind, topic) for kind in types for topic in topics]
+    random.Random(17).shuffle(pairs)
+    return [
+        f"/publications/?type={kind}&topic={topic}" for kind, topic in pairs[:count]
+    ]
+
+
 def plan_pages(urls):
     """Return the pages whose queries are EXPLAINed: listings, filters, search."""
     names = (
+        "listing by type and topic",
         "listing page 1",
         "listing deep page",
         *FILTERED_PAGES,

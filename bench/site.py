@@ -116,6 +116,7 @@ def run_load(args, urls, minimal_path):
             raise RuntimeError("The cached report page is not served from the cache.")
         print(f"\nOne connection, {args.single_seconds} s a page, page cache off:")
         single = time_one_connection(uncached, urls, args)
+        single.update(time_cold_combinations(uncached, args))
         rounds = []
         for number in range(1, args.rounds + 1):
             print(f"\nRound {number} of {args.rounds}, {args.connections} connections:")
@@ -142,6 +143,67 @@ def time_one_connection(server, urls, args):
         )
         print(f"  {name:<28} p50 {single[name]['p50_ms']:>7.1f} ms", flush=True)
     return single
+
+
+# What the shared cache keeps for one combination of filters: its count, its
+# facet options, its ranking and its deep-page anchors (publications.paging,
+# publications.forms). Cards, the whole listing's options and the facet
+# index are kept per content version, whatever the filters.
+COMBINATION_ENTRIES = ("count", "facet-options", "ranked", "anchors")
+COLD_NAME = "two filters, cold"
+FIRST_VISIT_NAME = "two filters, first visit"
+WARM_NAME = "two filters, warm"
+
+
+def time_cold_combinations(server, args):
+    """Time two-filter listings, each a new pair with its own entries cleared.
+
+    One connection, one request at a time, each pair of type and topic
+    asked three times: first as a reader first asks it (its items' cards not
+    yet rendered either: "first visit"), then again after the entries kept
+    for that combination are deleted from Redis (not timed), so the answer
+    counts and renders its filters afresh ("cold"), then with everything
+    remembered ("warm": what the filters' entries save).
+    """
+    import redis
+
+    client = redis.Redis.from_url(args.redis_url)
+    paths = pages.two_filter_paths(2 if args.quick else pages.COLD_REQUESTS)
+    # A first request builds what is kept per content version.
+    load.check(server.base_url + paths[0])
+    first, cold, warm, failures = [], [], [], 0
+    for path in paths:
+        for times in (first, cold, warm):
+            for entry in COMBINATION_ENTRIES if times is not warm else ():
+                keys = list(
+                    client.scan_iter(match=f"*folio:data:{entry}:*", count=10_000)
+                )
+                if keys:
+                    client.delete(*keys)
+            started = time.perf_counter()
+            status, _headers, _body = load.fetch(server.base_url + path)
+            times.append((time.perf_counter() - started) * 1000)
+            failures += status != 200
+    figures = {}
+    for name, times in (
+        (COLD_NAME, cold),
+        (FIRST_VISIT_NAME, first),
+        (WARM_NAME, warm),
+    ):
+        times.sort()
+        figures[name] = {
+            "requests": len(times),
+            "p50_ms": round(statistics.median(times), 2),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
+            "errors": 0,
+            "non_2xx": failures if name == COLD_NAME else 0,
+        }
+        print(
+            f"  {name:<28} p50 {figures[name]['p50_ms']:>7.1f} ms "
+            f"({len(times)} pairs of type and topic)",
+            flush=True,
+        )
+    return figures
 
 
 def run_bare(args, base, urls, minimal_path):

@@ -6,6 +6,7 @@ text here (or in publications.demo_reports) and running the command again
 updates the item in place.
 """
 
+from publications import demo_catalogue
 from publications.demo_authors import AUTHORS
 from publications.demo_reports import REPORTS
 from publications.states import State
@@ -246,6 +247,11 @@ DEMO_CONTRIBUTOR = {
     "email": "contributor@example.org",
 }
 SUBMISSION_COMMENT = "Ready for a first look; the ending still feels abrupt."
+
+# The generated back catalogue, so that lists page and filters narrow.
+AUTHORS = [*AUTHORS, *demo_catalogue.AUTHORS]
+REPORTS = [*REPORTS, *demo_catalogue.catalogue_reports()]
+RELATED += demo_catalogue.catalogue_related()
 
 __all__ = [
     "AUTHORS",

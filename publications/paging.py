@@ -14,13 +14,14 @@ from publications.caching import remember
 DEFERRED_JOIN_OFFSET = 1_000
 
 
-def count_publications(publications, *, key, now=None):
+def count_publications(publications, *, key, now=None, counter=None):
     """Return publications.count(); *key* names the filters that made them.
 
-    The count is remembered until content changes.
+    *counter*, if given, counts them another way (the listing's facet
+    index). The count is remembered until content changes.
     """
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return remember(f"count:{digest}", publications.count, now=now)
+    return remember(f"count:{digest}", counter or publications.count, now=now)
 
 
 # Deep pages start from every ANCHOR_STEP-th row of a newest-first list.
@@ -79,25 +80,39 @@ class PublicationPaginator(Paginator):
     """A paginator whose count is remembered and whose deep pages stay cheap.
 
     *count_key* names the filters behind the list (see
-    count_publications()). *ordering* says how the list is ordered:
-    NEWEST_FIRST lets deep pages start from remembered anchors (see
-    page_anchors()) instead of counting past every earlier row;
-    RANKED pages read a remembered ranking (see ranked_ids()).
+    count_publications()); *counter* counts it, if not the database.
+    *ordering* says how the list is ordered: NEWEST_FIRST lets deep pages
+    start from remembered anchors (see page_anchors()) instead of counting
+    past every earlier row; RANKED pages read a remembered ranking (see
+    ranked_ids()).
     """
 
     NEWEST_FIRST = "newest first"
     RANKED = "ranked"
     OTHER = "other"
 
-    def __init__(self, object_list, per_page, *, count_key, now, ordering, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count_key,
+        now,
+        ordering,
+        counter=None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         self.now = now
         self.ordering = ordering
+        self.counter = counter
 
     @cached_property
     def count(self):
-        return count_publications(self.object_list, key=self.count_key, now=self.now)
+        return count_publications(
+            self.object_list, key=self.count_key, now=self.now, counter=self.counter
+        )
 
     def page(self, number):
         number = self.validate_number(number)

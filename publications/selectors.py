@@ -82,6 +82,22 @@ def filter_publications(
     return publications
 
 
+def with_topic_id(filters):
+    """Return filter_publications arguments *filters*, a topic slug as its id.
+
+    The listing, its count and its facet counts then look the tag up once,
+    not once each. A slug that names no tag is kept: it matches nothing.
+    """
+    slug = filters.get("topic_slug")
+    if not slug or filters.get("topic_id"):
+        return filters
+    tag_id = Tag.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if tag_id is None:
+        return filters
+    resolved = {key: value for key, value in filters.items() if key != "topic_slug"}
+    return {**resolved, "topic_id": tag_id}
+
+
 def with_card_relations(publications):
     """Return *publications* with what a list card shows fetched up front.
 

@@ -12,14 +12,14 @@ from django.views.generic import ListView, TemplateView
 from authors.models import Author
 from publications.caching import remember
 from publications.cards import card_rows, publication_cards
-from publications.forms import PublicationFilterForm, filter_options
+from publications.facets import count_matching
+from publications.forms import PublicationFilterForm, listing_options
 from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
 from publications.roles import may_preview
 from publications.selectors import (
     author_for_slug,
     filter_publications,
-    listing_choices,
     live_authors,
     live_publications,
     live_series,
@@ -27,6 +27,7 @@ from publications.selectors import (
     series_for_slug,
     series_reports,
     topic_for_slug,
+    with_topic_id,
 )
 
 LIST_PAGE_SIZE = 20
@@ -59,6 +60,10 @@ class _PublicationPagesMixin:
     def list_ordering(self):
         return PublicationPaginator.NEWEST_FIRST
 
+    def counter(self):
+        """Return a function counting the list, or None to ask the database."""
+        return None
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
             queryset,
@@ -66,6 +71,7 @@ class _PublicationPagesMixin:
             count_key=self.count_key(),
             now=self.now,
             ordering=self.list_ordering(),
+            counter=self.counter(),
             **kwargs,
         )
 
@@ -111,17 +117,23 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         """Return filters set by the URL rather than the form."""
         return {}
 
+    @cached_property
+    def _filters(self):
+        return with_topic_id(
+            {**self.submitted_filters.filters(), **self.fixed_filters()}
+        )
+
     def filters(self):
-        return {**self.submitted_filters.filters(), **self.fixed_filters()}
+        return self._filters
 
     def filter_options(self):
-        """Return the filter form's options, remembered while content is unchanged."""
-        return remember(
-            "filter-options",
-            lambda: filter_options(listing_choices(now=self.now)),
-            now=self.now,
-            in_process=True,
-        )
+        """Return the filter form's options, each counted under the other filters."""
+        fields = [
+            name
+            for name in PublicationFilterForm.filter_names
+            if name != "q" and name not in self.excluded_filters
+        ]
+        return listing_options(self.filters(), fields=fields, now=self.now)
 
     def count_key(self):
         return f"listing:{sorted(self.filters().items())!r}"
@@ -132,6 +144,16 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         if self.filters().get("query") and self.request.GET.get("sort") != SORT_DATE:
             return SORT_RELEVANCE
         return SORT_DATE
+
+    def counter(self):
+        filters = self.filters()
+        if not filters:
+            # The whole listing's count reads one index, once per version.
+            return None
+        # A filtered count in the database reads every match (70 ms for a
+        # popular topic of one type at 100,000 items); the facet index,
+        # which the filter options read anyway, counts in a millisecond.
+        return lambda: count_matching(filters, now=self.now)
 
     def list_ordering(self):
         if self.sort == SORT_RELEVANCE:
@@ -174,6 +196,12 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             ignored_fields=submitted.ignored_fields(),
             search_query=values.get("q", ""),
             sort=self.sort,
+        )
+        # Names the active filters in the heading and title: "Type: Special
+        # Report, Topic: Mediation".
+        context["filter_summary"] = ", ".join(
+            f"{active['label']}: {active['value']}"
+            for active in context["active_filters"]
         )
         context["cards"] = publication_cards(context["object_list"])
         return context

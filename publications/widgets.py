@@ -35,6 +35,24 @@ def _option(value, label):
     return f'\n  <option value="{_escape(value)}">{_escape(label)}</option>\n'
 
 
+def has_option(markup, value):
+    """Return True if *markup* (from options_markup()) offers *value*."""
+    return f'<option value="{_escape(value)}">' in markup
+
+
+def counted_option(value, name):
+    """Return the markup of option "name (count)" before and after the count.
+
+    Joined around a count, the parts are what options_markup() writes.
+    """
+    return f'\n  <option value="{_escape(value)}">{_escape(name)} (', ")</option>\n"
+
+
+def optgroup_markup(label, options):
+    """Return an <optgroup> of *options* markup, as options_markup() writes it."""
+    return f'\n  <optgroup label="{_escape(label)}">{options}\n  </optgroup>'
+
+
 def options_markup(choices):
     """Return the <option> (and <optgroup>) HTML of *choices*, none selected.
 

@@ -263,6 +263,9 @@ FOLIO_PAGE_CACHE_VARIANTS = env_int("FOLIO_PAGE_CACHE_VARIANTS", 1000)
 # so the most read pages are served without a round trip to the shared
 # cache; they count only under the same content version rule. 0: none.
 FOLIO_PAGE_CACHE_IN_PROCESS = env_int("FOLIO_PAGE_CACHE_IN_PROCESS", 200)
+# At most this many filter combinations' option counts remembered per
+# content version; others are counted afresh on each request.
+FOLIO_REMEMBERED_VARIANTS = env_int("FOLIO_REMEMBERED_VARIANTS", 5000)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -44,12 +45,17 @@ def remember(name, build, *, now=None, in_process=False):
     return value
 
 
-def remember_each(names, build_missing):
+def remember_each(names, build_missing, *, family=None):
     """Return {name: value} for *names*, each remembered until content changes.
 
     One cache round trip reads them all; build_missing(missing names)
     returns {name: value} for those not remembered (a name it leaves out
     has no value).
+
+    Names made from what readers ask for (a combination of filters) name a
+    *family*: at most FOLIO_REMEMBERED_VARIANTS entries of one family are
+    written per content version, so no run of made-up combinations can
+    fill the cache. Past that, values are built and served, not kept.
     """
     if not names:
         return {}
@@ -59,7 +65,8 @@ def remember_each(names, build_missing):
     if missing:
         built = build_missing(missing)
         values.update(built)
-        _write(version, built)
+        if family is None or _take_variants(version, family, len(built)):
+            _write(version, built)
     return values
 
 
@@ -80,6 +87,23 @@ def _read(version, names):
         for key, entry in found.items()
         if isinstance(entry, tuple) and entry[0] == version
     }
+
+
+def _take_variants(version, family, count):
+    """Count *count* more entries of *family*; False past the limit."""
+    if not count:
+        return True
+    counter = f"folio:data-variants:{version}:{family}"
+    try:
+        cache.add(counter, 0, timeout=REMEMBER_SECONDS)
+        return cache.incr(counter, count) <= settings.FOLIO_REMEMBERED_VARIANTS
+    except ValueError:
+        # The counter is gone already (evicted, or a cache that keeps
+        # nothing): the entries are not counted, so not kept.
+        return False
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Could not count remembered entries: %s", error)
+        return False
 
 
 def _write(version, values):

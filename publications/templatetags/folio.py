@@ -89,3 +89,17 @@ def headings_under(rich_text, level):
     The text was sanitised when saved (core.richtext), as |safe assumes.
     """
     return mark_safe(nest_headings(rich_text or "", under=int(level)))
+
+
+@register.simple_tag
+def page_numbers(page_obj):
+    """Return the page numbers to link from *page_obj*: 1 2 3 … 12.
+
+    The first and last pages, and two either side of the current one;
+    Paginator.ELLIPSIS stands for each gap.
+    """
+    return list(
+        page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=2, on_ends=1
+        )
+    )

@@ -61,11 +61,11 @@ def loaded():
 
 
 def test_load_demo_creates_the_promised_content(loaded):
-    assert "Created 6 authors, 2 series, 8 reports, 12 related publications" in loaded
+    assert "Created 9 authors, 2 series, 22 reports, 30 related publications" in loaded
     assert Author.objects.count() >= 3
     assert Series.objects.count() == 2
-    assert Report.objects.count() == 8
-    assert RelatedPublication.objects.count() == 12
+    assert Report.objects.count() == 22
+    assert RelatedPublication.objects.count() == 30
     for report in Report.objects.all():
         assert 3 <= report.summary_points.count() <= 5
         assert report.number is not None
@@ -95,7 +95,24 @@ def test_load_demo_has_one_draft_and_one_scheduled_item(loaded):
     assert Publication.objects.in_state("draft").count() == 1
     assert Publication.objects.in_state("scheduled").count() == 1
     assert Publication.objects.in_state("expired").count() == 0
-    assert Publication.objects.live().count() == 18
+    assert Publication.objects.live().count() == 50
+
+
+def test_the_demo_lists_enough_to_page_and_filter(loaded, client):
+    # In the test of the draft and scheduled items' fixture run: each
+    # load_demo run costs seconds.
+    live = Publication.objects.live()
+    second = client.get("/publications/?page=2")
+    filtered = client.get("/publications/?type=special-report&topic=mediation")
+
+    assert live.count() >= 45
+    assert len({item.publish_at.year for item in live}) >= 3
+    assert len(set(live.values_list("publication_type", flat=True))) >= 8
+    assert len(set(live.values_list("authors", flat=True))) >= 7
+    assert second.status_code == 200
+    assert second.context["page_obj"].number == 2
+    assert 'aria-current="page"' in second.content.decode()
+    assert 0 < filtered.context["paginator"].count < live.count()
 
 
 def test_one_report_fills_every_section(loaded):
@@ -165,7 +182,7 @@ def test_dry_run_writes_nothing(media_root):
 
     output = _load("--dry-run")
 
-    assert "Dry run: would create 6 authors" in output
+    assert "Dry run: would create 9 authors" in output
     assert Publication.objects.count() == 0
     assert Author.objects.count() == 0
     assert set(media_root.rglob("*")) == files
