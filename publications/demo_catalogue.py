@@ -47,6 +47,8 @@ AUTHORS = [
     {
         "slug": "amara-diallo",
         "name": "Amara Diallo",
+        "given_names": "Amara",
+        "family_name": "Diallo",
         "position": "Research fellow, Programme on West Africa",
         "affiliation": "Folio Institute",
         "website": "",
@@ -60,6 +62,8 @@ AUTHORS = [
     {
         "slug": "jonas-lindqvist",
         "name": "Jonas Lindqvist",
+        "given_names": "Jonas",
+        "family_name": "Lindqvist",
         "position": "Senior adviser, Peace Operations",
         "affiliation": "Folio Institute",
         "website": "https://example.org/people/jonas-lindqvist",
@@ -73,6 +77,8 @@ AUTHORS = [
     {
         "slug": "leyla-karimova",
         "name": "Leyla Karimova",
+        "given_names": "Leyla",
+        "family_name": "Karimova",
         "position": "Program officer, Central Asia",
         "affiliation": "Folio Institute",
         "website": "",

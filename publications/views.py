@@ -198,10 +198,11 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             sort=self.sort,
         )
         # Names the active filters in the heading and title: "Type: Special
-        # Report, Topic: Mediation".
+        # Report, Topic: Mediation"; a search names its query itself.
         context["filter_summary"] = ", ".join(
-            f"{active['label']}: {active['value']}"
-            for active in context["active_filters"]
+            f"{form.fields[name].label}: {form.label_for(name, value)}"
+            for name, value in values.items()
+            if name != "q"
         )
         context["cards"] = publication_cards(context["object_list"])
         return context

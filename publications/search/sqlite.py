@@ -11,7 +11,16 @@ import re
 from itertools import batched
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    TextField,
+    Value,
+    When,
+)
 
 from publications.models import SearchDocument
 
@@ -119,9 +128,22 @@ def search(publications, terms, *, start, stop):
             output_field=TextField(),
         )
 
+    # FTS5's bm25() adds the weighted hits of all columns before it
+    # saturates them and divides by the length of the whole row, so a
+    # title match in a long report can rank below a teaser match in a short
+    # note. Items matching in the title come first, as PostgreSQL's weight A
+    # has them; bm25() orders each group.
+    in_title = SearchDocument.objects.filter(
+        document__match=f"title : ({expression})"
+    ).values("publication_id")
     return (
         publications.filter(search_document__document__match=expression)
         .annotate(
+            title_group=Case(
+                When(pk__in=in_title, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
             # bm25() is lower for better matches.
             rank=Func(
                 document,
@@ -132,7 +154,7 @@ def search(publications, terms, *, start, stop):
             title_highlighted=highlight("title"),
             teaser_highlighted=highlight("teaser"),
         )
-        .order_by("rank", "-publish_at", "-id")
+        .order_by("title_group", "rank", "-publish_at", "-id")
     )
 
 

@@ -114,7 +114,7 @@ def test_cached_pages_keep_their_own_links(client, shared_cache, twelve_pages):
 def title_and_heading(response):
     content = response.content.decode()
     title = re.search(r"<title>(.*?)</title>", content, re.S)[1]
-    heading = re.search(r"<h1>(.*?)</h1>", content, re.S)[1]
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", content, re.S)[1]
     return html.unescape(title), html.unescape(re.sub(r"<[^>]+>", "", heading))
 
 
@@ -132,8 +132,8 @@ def test_heading_and_title_name_the_active_filters(client):
 def test_heading_names_a_search_and_the_page(client, twelve_pages):
     title, heading = title_and_heading(client.get(f"{LIST_URL}?q=report&page=2"))
 
-    assert title.startswith("Publications — Search: report, page 2 · ")
-    assert heading == "Publications — Search: report"
+    assert re.match(r"\d+ results for “report”, page 2 · ", title), title
+    assert re.fullmatch(r"\d+ results for “report”", heading), heading
 
 
 def test_unfiltered_listing_is_all_publications(client):

@@ -148,7 +148,7 @@ def test_every_demo_item_could_be_published_today(loaded):
     items = Publication.objects.select_related("report", "relatedpublication")
     missing = missing_for_publishing_each(item.specific for item in items)
 
-    assert len(missing) == 20
+    assert len(missing) == 52
     assert {pk: gaps for pk, gaps in missing.items() if gaps} == {}
 
 
@@ -195,7 +195,7 @@ def test_every_item_has_a_first_version_and_one_waits_for_review(loaded):
         assert versions.last().revision.comment == (
             "First version, from the demo content."
         )
-    assert "20 first versions, 1 submitted for review" in loaded
+    assert "52 first versions, 1 submitted for review" in loaded
     waiting = Publication.objects.get(review_status=ReviewStatus.WAITING)
     event = ReviewEvent.objects.get()
     assert (event.publication_id, event.action) == (waiting.pk, "submitted")

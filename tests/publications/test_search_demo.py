@@ -50,14 +50,14 @@ def titles(text):
     ("query", "count", "best"),
     [
         # Both words, not the phrase: the issue's own example.
-        ("local talks", 1, FLAGSHIP),
-        ("ceasefire monitoring", 3, "What Does a Ceasefire Monitor Actually Do?"),
-        ("water", 4, "Rivers Without Borders: Shared Water and Cooperation Upstream"),
-        ("river data", 2, "Why Sharing River Data Calms Disputes"),
+        ("local talks", 7, FLAGSHIP),
+        ("ceasefire monitoring", 7, "What Does a Ceasefire Monitor Actually Do?"),
+        ("water", 9, None),
+        ("river data", 4, "Why Sharing River Data Calms Disputes"),
         ("early warning", 2, "Early Warning Needs Early Action"),
         (
             "elections violence",
-            1,
+            6,
             "Ballots and Barricades: Reducing Violence Around Contested Elections",
         ),
         (
@@ -66,17 +66,25 @@ def titles(text):
             "How Do Village Committees Settle Herder–Farmer Disputes?",
         ),
         # An author's name; a topic's name; words of summary points only.
-        ("Helena Marsh", 7, "What Does a Ceasefire Monitor Actually Do?"),
+        ("Helena Marsh", 11, "What Does a Ceasefire Monitor Actually Do?"),
         (
             "climate and security",
-            5,
+            8,
             "Institute Welcomes Four Climate and Security Fellows",
         ),
         ("ninety agreements", 1, FLAGSHIP),
-        ("iran or water", 4, None),
-        ("mediation", 6, None),
-        ("peace", 6, None),
-        ("-ceasefire", 14, None),
+        (
+            "women negotiators",
+            6,
+            "Inside the Room: What Women Negotiators Change in Peace Talks",
+        ),
+        # One common word in many titles: the databases agree on what they
+        # find, not on its order (see README, "Search").
+        ("iran or water", 9, None),
+        ("mediation", 10, None),
+        ("peace", 14, None),
+        ("ceasefire", 8, None),
+        ("-ceasefire", 42, None),
     ],
 )
 def test_demo_searches_find_the_same_items_on_every_database(query, count, best):
