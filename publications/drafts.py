@@ -26,6 +26,7 @@ from publications.models import (
     ReviewEvent,
     SummaryPoint,
 )
+from publications.models.publication import DRAFT_SLUG_PREFIX
 from publications.publishing_rules import describe_reasons, missing_for_publishing
 from publications.states import ReviewStatus
 
@@ -92,7 +93,7 @@ def draft_slug(live):
     "~" is not valid in a slug, so no address and no other item can ever
     use it.
     """
-    return f"~draft-{live.pk}"
+    return f"{DRAFT_SLUG_PREFIX}{live.pk}"
 
 
 def content_fields(model):

@@ -20,6 +20,11 @@ from publications.states import Kind, ReviewStatus, State, Status
 TEASER_MAX_LENGTH = 600
 
 
+# A draft of a published item has this slug, with the item's id after it
+# (publications.drafts): "~" is no slug character, so no address uses it.
+DRAFT_SLUG_PREFIX = "~draft-"
+
+
 class Publication(AtomicSaveMixin, models.Model):
     """What Reports and RelatedPublications share.
 
@@ -305,8 +310,9 @@ class Publication(AtomicSaveMixin, models.Model):
         Export rows, which borrow public_url and pdf_url, answer it without
         reading the URL configuration for every row (publications.resources).
         """
-        if self.draft_of_id is not None:
+        if self.slug.startswith(DRAFT_SLUG_PREFIX):
             # A draft's own slug is a placeholder; it previews at the item's.
+            # (Read from the slug: lists load only slugs, never draft_of.)
             return slug_url(viewname, self.draft_of.slug)
         return slug_url(viewname, self.slug)
 

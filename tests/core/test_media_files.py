@@ -12,7 +12,7 @@ from reversion.models import Version
 
 from authors.models import Author
 from publications.models import Report
-from tests.admin_pages import admin_url, logged_in, open_form
+from tests.admin_pages import admin_url, logged_in, open_form, publish_changes
 from tests.factories import (
     image_bytes,
     make_author,
@@ -142,6 +142,9 @@ def test_files_of_a_saved_version_are_kept_and_restored(editor, committed):
     page = open_form(editor, admin_url(report, "revision", first.pk), report)
     with committed():
         editor.post(admin_url(report, "revision", first.pk), page | {"_save": ""})
+    # A restore of a published item is kept as its unpublished changes.
+    with committed():
+        publish_changes(editor, report)
 
     image, thumbnail, pdf = _files(report, "image", "thumbnail", "pdf")
     assert (image.name, pdf.name) == (kept_image.name, kept_pdf.name)
