@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from publications.caching import forget_in_process
 from tests.caches import shared_cache_settings
 from tests.factories import make_author, make_related, make_report, make_series
 
@@ -156,6 +157,7 @@ def test_feeds_from_remembered_entries_are_the_feeds_built_afresh(
 
     settings.CACHES = shared_cache_settings(tmp_path)
     cache.clear()
+    forget_in_process()
     built = {url: client.get(url).content for url in FEEDS}
     remembered = {url: client.get(url).content for url in FEEDS}
 

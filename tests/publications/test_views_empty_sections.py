@@ -69,8 +69,8 @@ def test_a_complete_report_shows_every_section(client):
 
     content = html(client.get(report.get_absolute_url()))
 
+    assert '<nav class="toc" aria-label="On this page">' in content
     assert _headings(content) == [
-        "On this page",
         "Summary",
         "About the Report",
         "About the Author",
