@@ -111,7 +111,7 @@ def _store_series(client, page, live_server):
 
 
 def _store_publications(client, alts, tags, authors, series):
-    titles, teasers = cycle(pack(XSS_PAYLOADS, 300)), cycle(pack(XSS_PAYLOADS, 600))
+    titles, teasers = cycle(pack(XSS_PAYLOADS, 300)), cycle(pack(XSS_PAYLOADS, 590))
     affiliations = cycle(pack(XSS_PAYLOADS, 255))  # at publication
     for number in range(REPORTS):
         main = number == 0  # every author, topic and summary point
@@ -120,17 +120,24 @@ def _store_publications(client, alts, tags, authors, series):
             {"author": a.pk, "role": "author", "affiliation": next(affiliations)}
             for a in chosen
         ]
-        points = [{"text": payload} for payload in XSS_PAYLOADS] if main else []
+        # Every report is complete, as publishing needs (one point at least).
+        points = (
+            [{"text": payload} for payload in XSS_PAYLOADS]
+            if main
+            else [{"text": "A finding."}]
+        )
         data = publication_admin_data(
             title=next(titles),
             slug=f"xss-report-{number}",
-            teaser=next(teasers),
+            teaser="In short: " + next(teasers),
             status="published",
             about=RICH_TEXT,
             body=RICH_TEXT,
             series=series[number].pk,
             image=_photo(f"cover-{number}.png"),
-            image_alt=next(alts),
+            # Words first: alt text of markup alone is no description, and
+            # a report is published only with one.
+            image_alt="Cover: " + next(alts),
             tags=[tag.pk for tag in (tags if main else tags[number::8])],
             **_inline("authorships", authorships),
             **_inline("summary_points", points),
@@ -141,11 +148,11 @@ def _store_publications(client, alts, tags, authors, series):
             kind="related",
             title=next(titles),
             slug=f"xss-related-{number}",
-            teaser=next(teasers),
+            teaser="In short: " + next(teasers),
             status="published",
             body=RICH_TEXT,
             image=_photo(f"related-{number}.png"),
-            image_alt=next(alts),
+            image_alt="Cover: " + next(alts),
             tags=[tag.pk for tag in tags[number::3]],
             **_inline(
                 "authorships", [{"author": authors[number].pk, "role": "author"}]
@@ -158,7 +165,7 @@ def _store_everything(client, page, live_server):
     """Save the payloads in every field through the admin; return the items."""
     get_type("special-report")
     get_type("analysis")
-    alts = cycle(pack(XSS_PAYLOADS, 255))
+    alts = cycle(pack(XSS_PAYLOADS, 248))
     tags = _store_topics(client)
     authors = _store_authors(client, alts)
     series = _store_series(client, page, live_server)
