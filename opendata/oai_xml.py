@@ -94,9 +94,10 @@ def dublin_core(publication):
     _dc(dc, "title", publication.title)
     authorships = publication.ordered_authorships
     for authorship in authorships:
-        # Editors' order; editors and contributors are not creators.
+        # Editors' order; editors and contributors are not creators. Names
+        # family name first, as library catalogues file them ("Wu, Xinbo").
         name = "creator" if authorship.role == Authorship.Role.AUTHOR else "contributor"
-        _dc(dc, name, authorship.author.name)
+        _dc(dc, name, authorship.author.citation_name)
     for tagged in publication.ordered_topics:
         _dc(dc, "subject", tagged.tag.name)
     _dc(dc, "description", publication.teaser)

@@ -61,7 +61,7 @@ def test_get_record_gives_dublin_core_in_the_editors_order(oai):
         verb="GetRecord", identifier=_identifier(report), metadataPrefix="oai_dc"
     )
     assert dc_values(root, "title") == ["Local ceasefires"]
-    assert dc_values(root, "creator") == ["Zoe Zimmer", "Adam Abbott"]
+    assert dc_values(root, "creator") == ["Zimmer, Zoe", "Abbott, Adam"]
     assert dc_values(root, "description") == ["What local deals build."]
     assert dc_values(root, "subject") == ["Ceasefires", "Mediation"]
     assert dc_values(root, "date") == [
@@ -297,3 +297,20 @@ def test_answers_do_not_depend_on_the_host_asked(client, settings):
     # Only the response date may differ.
     strip = re.compile(r"<responseDate>[^<]*</responseDate>")
     assert strip.sub("", there.content.decode()) == strip.sub("", here)
+
+
+def test_creators_are_filed_family_name_first_as_the_author_gives_it(oai):
+    authors = [
+        make_author(name="Wu Xinbo", given_names="Xinbo", family_name="Wu"),
+        make_author(
+            name="Anna van der Berg", given_names="Anna", family_name="van der Berg"
+        ),
+        make_author(name="Suharto", family_name="Suharto"),
+    ]
+    report = make_report(slug="names", authors=authors)
+
+    root = oai(
+        verb="GetRecord", identifier=_identifier(report), metadataPrefix="oai_dc"
+    )
+
+    assert dc_values(root, "creator") == ["Wu, Xinbo", "van der Berg, Anna", "Suharto"]
