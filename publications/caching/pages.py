@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import pickle
+import threading
 from collections import OrderedDict
 from importlib import import_module
 
@@ -195,29 +196,35 @@ class _RecentPages:
 
     def __init__(self):
         self._pages = OrderedDict()
+        # Threaded servers (runserver, gunicorn --threads) share it.
+        self._lock = threading.Lock()
 
     def get(self, key, version):
         """Return a fresh copy of the page at *key* if it is of *version*."""
-        entry = self._pages.get(key)
-        if entry is None:
-            return None
-        if entry[0] != version:
-            del self._pages[key]
-            return None
-        self._pages.move_to_end(key)
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry[0] != version:
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
         return pickle.loads(entry[1])
 
     def put(self, key, version, response):
         limit = settings.FOLIO_PAGE_CACHE_IN_PROCESS
         if limit <= 0:
             return
-        self._pages[key] = (version, pickle.dumps(response, pickle.HIGHEST_PROTOCOL))
-        self._pages.move_to_end(key)
-        while len(self._pages) > limit:
-            self._pages.popitem(last=False)
+        pickled = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._pages[key] = (version, pickled)
+            self._pages.move_to_end(key)
+            while len(self._pages) > limit:
+                self._pages.popitem(last=False)
 
     def clear(self):
-        self._pages.clear()
+        with self._lock:
+            self._pages.clear()
 
 
 _recent_pages = _RecentPages()
