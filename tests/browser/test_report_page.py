@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.accessibility import BLOCKING_IMPACTS, axe_violations
 from tests.factories import ensure_default_types
@@ -65,7 +66,7 @@ def test_flagship_report_on_a_phone_wide_and_printed(
     contents = page.locator(".toc a[href='#summary']")
     assert not contents.is_visible()
     page.get_by_text("On this page").click()
-    assert contents.is_visible()
+    expect(contents).to_be_visible()
     page.screenshot(path=artifacts / "flagship-390.png", full_page=True)
 
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -8,6 +8,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from publications.models import Publication
 from publications.review import submit_for_review
@@ -119,13 +120,14 @@ def test_dashboard_and_review_pages_at_1280_px(open_page, live_server, artifacts
 
     page.get_by_role("button", name="Send back with a comment…").click()
     page.get_by_role("button", name="Send back").click()  # no comment yet
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert axe_violations(page) == []
     page.screenshot(path=artifacts / "admin-send-back-1280.png", full_page=True)
 
     page.get_by_label("What needs to change").fill("Shorten the summary.")
     page.get_by_role("button", name="Send back").click()
-    assert page.get_by_text("Sent back: the author has been told.").is_visible()
+    # The click only starts the POST; wait for the page it leads to.
+    expect(page.get_by_text("Sent back: the author has been told.")).to_be_visible()
     waiting.refresh_from_db()
     assert waiting.review_status == "sent_back"
 
