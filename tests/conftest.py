@@ -1,3 +1,4 @@
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,6 +19,40 @@ def media_root():
     ):
         yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def encode_each_rendition_once():
+    """Encode a given picture at a given size once per run, then reuse the bytes.
+
+    Tests that load the demo and commit (browser, harvest) make the
+    renditions of the same generated covers and portraits each time, and
+    encoding them was half of load_demo's time. The bytes reused are those
+    the real encoder made for the same pixels.
+    """
+    from core import renditions
+
+    encode = renditions._encode
+    made = {}
+
+    def remembered(base, rendition, *, icc_profile):
+        key = (
+            base.mode,
+            base.size,
+            hashlib.blake2b(base.tobytes(), digest_size=16).digest(),
+            rendition.width,
+            rendition.height,
+            rendition.extension,
+            rendition.name.endswith(".og.jpg"),
+            icc_profile,
+        )
+        if key not in made:
+            made[key] = encode(base, rendition, icc_profile=icc_profile)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(renditions, "_encode", remembered)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ def test_sickle_harvests_every_live_demo_item_through_resumption_tokens(
             slug=slug, defaults={"name": name, "kind": kind}
         )
     call_command("load_demo", verbosity=0)
-    settings.FOLIO_OAI_PAGE_SIZE = 3
+    settings.FOLIO_OAI_PAGE_SIZE = 12
     withdrawn = Publication.objects.live().order_by("pk").first()
     withdrawn.status = Publication.Status.DRAFT
     withdrawn.save()
