@@ -23,6 +23,8 @@ class _SignedS3Storage(S3Storage):
         # Like the local folders: a name already taken gets another, so a
         # save never replaces a file that a row or a version still names.
         options.setdefault("file_overwrite", False)
+        # Signature version 4: the one every region and R2 accept.
+        options.setdefault("signature_version", "s3v4")
         super().__init__(**options)
 
     def get_default_settings(self):
