@@ -191,3 +191,20 @@ def test_pages_allow_images_from_the_bucket_in_their_csp(s3_bucket, client):
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(signed))
 
     assert image_origins(settings.STORAGES) == [origin]
+
+
+def test_a_rendition_missing_from_the_bucket_falls_back_to_its_image(
+    s3_bucket, client, committed
+):
+    from django.core.files.storage import default_storage
+
+    with committed():
+        report = make_report(image=True)
+    rendition = f"{report.image.name}.w64.webp"
+    default_storage.delete(rendition)
+
+    response = client.get(f"/media/{rendition}")
+
+    assert response.status_code == 302
+    assert response["Location"] == report.image.url
+    assert follow(client, report.image.url)[0].startswith(s3_bucket.endpoint)
