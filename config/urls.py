@@ -32,8 +32,9 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    # Public uploads (images) in development and production alike; PDFs live
-    # in PRIVATE_MEDIA_ROOT and are served only by the access-checked view.
+    # Public uploads (images) in development and production alike, from
+    # local folders or a bucket (core.storage); PDFs live in private storage
+    # and are served only by the access-checked view.
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
         public_media,

@@ -8,11 +8,14 @@ from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject, empty
 from django.utils.text import format_lazy, get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -31,6 +34,7 @@ IMAGE_FORMATS = {
     "GIF": ("gif", "image/gif"),
 }
 PDF_SIGNATURE = b"%PDF-"
+PRIVATE_STORAGE_ALIAS = "private"
 
 
 @deconstructible
@@ -50,25 +54,27 @@ class RandomUploadPath:
         return isinstance(other, RandomUploadPath) and other.prefix == self.prefix
 
 
-class PrivateMediaStorage(FileSystemStorage):
-    """Files kept outside MEDIA_ROOT, served only by views that check access."""
+class PrivateMediaStorage(LazyObject):
+    """The storage STORAGES names "private": PDFs and kept uploads.
 
-    def __init__(self):
-        super().__init__(base_url=None)
+    Found when first used, as Django's default_storage is, so a field's
+    migration names no backend and a change of STORAGES takes effect.
+    """
 
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
+    def _setup(self):
+        self._wrapped = storages[PRIVATE_STORAGE_ALIAS]
 
-    @property
-    def location(self):
-        return str(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; link to their view.")
+    def deconstruct(self):
+        return ("core.uploads.PrivateMediaStorage", (), {})
 
 
 private_storage = PrivateMediaStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
 
 
 class PrivateFieldFile(FieldFile):

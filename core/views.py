@@ -8,14 +8,13 @@ Renditions (core.renditions) follow the rule of their image.
 import posixpath
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
-from django.views.static import serve
 
 from core import media_files, renditions
+from core.storage import file_response
 from core.uploads import IMAGE_FORMATS
 
 # What public media holds: the images and thumbnails of publications and
@@ -31,7 +30,7 @@ PUBLIC_MEDIA_MAX_AGE = 5 * 60
 
 @require_safe
 def public_media(request, path):
-    """Serve an uploaded image from MEDIA_ROOT, outside its private folder."""
+    """Serve an uploaded image of public storage to whoever may see it."""
     normalized = PurePosixPath(posixpath.normpath(path).lstrip("/"))
     if (
         not normalized.parts
@@ -50,18 +49,18 @@ def public_media(request, path):
     else:
         raise Http404("Not found.")
     try:
-        response = serve(request, name, document_root=settings.MEDIA_ROOT)
-    except Http404:
+        return file_response(
+            default_storage,
+            name,
+            content_type=content_type,
+            cache_control=cache_control,
+        )
+    except OSError:
         source = renditions.source_name(name)
         if source is None:
-            raise
-        # Made just after the upload commits (or not at all, if that failed
-        # until make_renditions runs): meanwhile, the image itself.
-        response = HttpResponseRedirect(default_storage.url(source))
-        patch_cache_control(response, no_cache=True, max_age=0)
-        return response
-    response["Content-Type"] = content_type
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, **cache_control)
+            raise Http404("Not found.") from None
+    # Made just after the upload commits (or not at all, if that failed
+    # until make_renditions runs): meanwhile, the image itself.
+    response = HttpResponseRedirect(default_storage.url(source))
+    patch_cache_control(response, no_cache=True, max_age=0)
     return response

@@ -1,12 +1,13 @@
 """A publication's own page, and a report's PDF."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.storage import file_response
 from publications.cards import related_cards
 from publications.models import Publication, Report
 from publications.roles import may_preview
@@ -103,16 +104,15 @@ def report_pdf(request, slug):
     if not report.pdf:
         raise Http404(_("This report has no PDF."))
     try:
-        pdf = report.pdf.storage.open(report.pdf.name, "rb")
+        response = file_response(
+            report.pdf.storage,
+            report.pdf.name,
+            content_type="application/pdf",
+            download_name=f"{report.slug}.pdf",
+            cache_control={},
+        )
     except OSError as error:
         raise Http404(_("No PDF found at that address.")) from error
-    response = FileResponse(
-        pdf,
-        as_attachment=True,
-        filename=f"{report.slug}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     if not is_live:
         _mark_private(response)
     return response

@@ -100,3 +100,32 @@ def shared_cache(settings, tmp_path):
     cache.clear()
     yield cache
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """Start this run's S3-compatible server (moto); stop it when the run ends."""
+    from tests.object_storage import MotoServer
+
+    server = MotoServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings, monkeypatch):
+    """Keep uploads in a new, private bucket of the test server, as configured.
+
+    STORAGES comes from FOLIO_STORAGE_URL as the settings read it.
+    """
+    import uuid
+
+    from config.storage_url import media_storages
+    from tests.object_storage import CREDENTIALS, Bucket
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = Bucket(endpoint=s3_server.endpoint, name=f"folio-{uuid.uuid4().hex}")
+    bucket.client().create_bucket(Bucket=bucket.name)
+    settings.STORAGES = {**settings.STORAGES, **media_storages(bucket.url)}
+    return bucket

@@ -8,6 +8,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.storage_url import image_origins, media_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -175,10 +177,14 @@ PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media"
 )
 
+# Uploads: "default" public (images), "private" (PDFs); local folders, or an
+# S3-compatible bucket that FOLIO_STORAGE_URL names (config.storage_url).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(os.environ.get("FOLIO_STORAGE_URL")),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Images redirect to signed URLs of the bucket when there is one.
+SECURE_CSP["img-src"] += image_origins(STORAGES)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
