@@ -110,7 +110,7 @@ class TopicActionsMixin:
     def _topic_action(
         self, request, queryset, *, topics, allow_new, change, title, done
     ):
-        selected = list(queryset.order_by("title").only("pk", "title"))
+        selected = list(queryset.order_by("title").values("pk", "title"))
         if not selected:
             self.message_user(request, _("No item to change."), messages.WARNING)
             return None

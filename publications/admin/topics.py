@@ -40,7 +40,8 @@ class TopicForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
+        if "slug" in self.fields:  # not on a read-only page
+            self.fields["slug"].required = False
 
     def clean(self):
         cleaned_data = super().clean()

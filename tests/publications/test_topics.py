@@ -196,9 +196,7 @@ def test_a_merge_redirects_old_slugs_and_collapses_older_redirects(
     )
 
 
-def test_a_merge_is_searchable_logged_and_kept_in_each_items_history(
-    drifted, editor
-):
+def test_a_merge_is_searchable_logged_and_kept_in_each_items_history(drifted, editor):
     version = content_version()
     merge_topics([topic("MENA")], topic("Water"), user=editor)
 
@@ -322,7 +320,9 @@ def test_a_rolled_back_merge_leaves_everything_as_it_was(drifted, editor, monkey
     with pytest.raises(RuntimeError):
         merge_topics([topic("MENA")], topic("Middle East"), user=editor)
 
-    assert sorted(TaggedPublication.objects.values_list("content_object", "tag")) == rows
+    assert (
+        sorted(TaggedPublication.objects.values_list("content_object", "tag")) == rows
+    )
     assert Tag.objects.count() == 4
     assert not TopicRedirect.objects.exists()
     assert not LogEntry.objects.exists()
