@@ -18,16 +18,19 @@ changed, so its History page says who changed its topics and when, and
 the edit forms already open on it see the change as an edit conflict.
 """
 
+import json
+
 import reversion
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from reversion.models import Version
 from taggit.models import Tag
 
 from publications.caching.versions import public_content_changed
@@ -151,6 +154,7 @@ def merge_topics(topics, into, *, user):
         _("Merged into “%(name)s”.") % {"name": into.name},
     )
     Tag.objects.filter(pk__in=source_ids).delete()
+    _carry_history(source_ids, into)
     _log(
         user,
         [into],
@@ -270,6 +274,36 @@ def _topics_changed(publication_ids, *, user, message):
             reversion.set_user(user)
             reversion.set_comment(message)
             reversion.add_to_revision(item)
+
+
+def _carry_history(source_ids, into):
+    """Make the saved versions of items name *into* where they named a merged topic.
+
+    Restoring a version from before the merge then brings back the kept
+    topic rather than dropping one that no longer exists. Where a version
+    named several of the merged topics, one row is kept.
+    """
+    versions = Version.objects.get_for_model(TaggedPublication)
+    # reversion keeps each row as Django's JSON: {"tag": 3, ...}; the match
+    # is checked exactly once parsed.
+    naming = Q()
+    for pk in source_ids:
+        naming |= Q(serialized_data__contains=f'"tag": {pk}')
+    revisions = versions.filter(naming).values("revision_id")
+    seen, changed, duplicates = set(), [], []
+    for version in versions.filter(revision_id__in=revisions).order_by("pk"):
+        data = json.loads(version.serialized_data)
+        fields = data[0]["fields"]
+        if fields["tag"] in source_ids:
+            fields["tag"] = into.pk
+            version.serialized_data = json.dumps(data)
+            changed.append(version)
+        key = (version.revision_id, fields["content_object"], fields["tag"])
+        if key in seen:
+            duplicates.append(version.pk)
+        seen.add(key)
+    Version.objects.bulk_update(changed, ["serialized_data"], batch_size=500)
+    Version.objects.filter(pk__in=duplicates).delete()
 
 
 def _log(user, objects, action_flag, message):

@@ -3,11 +3,13 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from reversion.models import Version
 from taggit.models import Tag
 
-from publications.models import TopicRedirect
-from tests.admin_pages import logged_in
-from tests.factories import make_related, make_report, make_user
+from publications.models import Report, TopicRedirect
+from publications.topics import merge_topics
+from tests.admin_pages import admin_url, logged_in, open_form, publish_changes
+from tests.factories import make_named_user, make_related, make_report, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -261,4 +263,27 @@ def test_a_contributor_adds_topics_to_unpublished_items_only(contributor):
     assert messages_of(done) == [
         "Published items were left as they were: only an editor can change them.",
         "“Rivers” added to 1 publication.",
+    ]
+
+
+def test_restoring_a_version_from_before_a_merge_keeps_the_kept_topic():
+    report = make_report(tags=["MENA", "Middle-East", "Water"])
+    user = make_named_user()
+    client = logged_in(user)
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
+    kept = Tag.objects.create(name="Middle East", slug="middle-east-region")
+    merge_topics([topic("MENA"), topic("Middle-East")], kept, user=user)
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
+    earliest = Version.objects.get_for_object(report).order_by("pk").first()
+
+    page = open_form(client, admin_url(report, "revision", earliest.pk), report)
+    response = client.post(
+        admin_url(report, "revision", earliest.pk), page | {"_save": ""}
+    )
+
+    assert response.status_code == 302
+    publish_changes(client, report)
+    assert sorted(Report.objects.get(pk=report.pk).tags.names()) == [
+        "Middle East",
+        "Water",
     ]

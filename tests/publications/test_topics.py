@@ -166,12 +166,14 @@ def drifted():
 
 
 def test_a_merge_moves_every_use_to_the_kept_topic_drafts_included(drifted, editor):
+    spellings = make_related(title="Spellings", tags=["MENA", "Middle-East"])
     kept = topic("Middle East")
     changed = merge_topics(
         [topic("MENA"), topic("Middle-East"), kept], kept, user=editor
     )
 
-    assert changed == 4
+    assert changed == 5
+    assert topic_names(spellings) == ["Middle East"]
     assert sorted(Tag.objects.values_list("name", flat=True)) == [
         "Middle East",
         "Water",
