@@ -7,35 +7,36 @@ and feeds follow at once) and the history. Bad input raises TopicError
 before anything is written.
 
 Merges and bulk changes write the topic rows in a few statements rather
-than through taggit's managers, so they call the search index and the
-content version themselves; the rows removed go through the ORM and its
-receivers, as taggit's remove() does.
+than through taggit's managers, whose receivers work row by row, so they
+rewrite the search text and move the content version on themselves, once.
 
-History: a change to a topic itself (rename, merge, delete) is logged on the
-topic, where the Topic admin's History page shows it. A change to the topics
-an item carries (merge, add, remove) also keeps a version of each item
-changed, so its History page says who changed its topics and when, and
-the edit forms already open on it see the change as an edit conflict.
+History: publications.topic_history.
 """
 
-import json
+from collections import defaultdict
 
-import reversion
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.admin.models import CHANGE, DELETION
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from reversion.models import Version
 from taggit.models import Tag
 
 from publications.caching.versions import public_content_changed
 from publications.models import Publication, TaggedPublication, TopicRedirect
 from publications.search import update_search_index
+from publications.topic_history import (
+    carry_versions,
+    log_items_on_topic,
+    log_on_items,
+    log_on_topics,
+    rename_message,
+    topic_change,
+)
 
 
 class TopicError(Exception):
@@ -98,7 +99,7 @@ def rename_topic(topic, *, name, slug="", user):
         TopicRedirect.objects.update_or_create(
             old_slug=old.slug, defaults={"topic": topic}
         )
-    _log(user, [topic], CHANGE, _rename_message(old, topic))
+    log_on_topics(user, [topic], CHANGE, rename_message(old, topic))
     return topic
 
 
@@ -124,7 +125,16 @@ def merge_topics(topics, into, *, user):
         raise TopicError(_("A topic to merge was deleted meanwhile; choose again."))
     sources = [tag for tag in locked if tag.pk != into.pk]
     source_rows = TaggedPublication.objects.filter(tag_id__in=source_ids)
-    publication_ids = set(source_rows.values_list("content_object_id", flat=True))
+    names = {tag.pk: tag.name for tag in sources}
+    merged_on = defaultdict(list)  # item id: names of the merged topics it had
+    for pk, tag_id in source_rows.values_list("content_object_id", "tag_id"):
+        merged_on[pk].append(names[tag_id])
+    publication_ids = set(merged_on)
+    had_target = set(
+        TaggedPublication.objects.filter(
+            tag=into, content_object_id__in=publication_ids
+        ).values_list("content_object_id", flat=True)
+    )
     # Each item keeps one row: its first merged row becomes the target's,
     # unless it has the target already; the rows left over are removed.
     first_row = (
@@ -139,23 +149,20 @@ def merge_topics(topics, into, *, user):
             "content_object"
         )
     ).filter(pk=Subquery(first_row)).update(tag=into)
-    source_rows.delete()
+    _delete_rows(source_rows)
     # Redirects collapse on write: those of the merged topics now point at
     # the target, which is where their old slugs go.
     TopicRedirect.objects.filter(topic_id__in=source_ids).update(topic=into)
     TopicRedirect.objects.bulk_create(
         [TopicRedirect(old_slug=tag.slug, topic=into) for tag in sources]
     )
-    names = ", ".join(f"“{tag.name}”" for tag in sources)
-    _log(
-        user,
-        sources,
-        DELETION,
-        _("Merged into “%(name)s”.") % {"name": into.name},
+    listed = ", ".join(f"“{tag.name}”" for tag in sources)
+    log_on_topics(
+        user, sources, DELETION, _("Merged into “%(name)s”.") % {"name": into.name}
     )
     Tag.objects.filter(pk__in=source_ids).delete()
-    _carry_history(source_ids, into)
-    _log(
+    carry_versions(source_ids, into)
+    log_on_topics(
         user,
         [into],
         CHANGE,
@@ -164,17 +171,15 @@ def merge_topics(topics, into, *, user):
             "Merged %(names)s into this topic (%(count)d publications).",
             len(publication_ids),
         )
-        % {"names": names, "count": len(publication_ids)},
+        % {"names": listed, "count": len(publication_ids)},
     )
     _topics_changed(
         publication_ids,
         user=user,
-        message=ngettext(
-            "Topic %(names)s merged into “%(name)s”.",
-            "Topics %(names)s merged into “%(name)s”.",
-            len(sources),
-        )
-        % {"names": names, "name": into.name},
+        changes=lambda pk: [
+            *(topic_change("deleted", name) for name in sorted(merged_on[pk])),
+            *([] if pk in had_target else [topic_change("added", into.name)]),
+        ],
     )
     return len(publication_ids)
 
@@ -193,11 +198,11 @@ def add_topic(publications, topic, *, user):
     TaggedPublication.objects.bulk_create(
         [TaggedPublication(tag=topic, content_object_id=pk) for pk in changed]
     )
-    _topics_changed(
-        changed, user=user, message=_("Topic “%(name)s” added.") % {"name": topic.name}
+    items = _topics_changed(
+        changed, user=user, changes=lambda pk: [topic_change("added", topic.name)]
     )
-    _log_items_on_topic(user, topic, changed, _("Added to %(titles)s."))
-    return _count_items(changed)
+    log_items_on_topic(user, topic, items, _("Added to %(titles)s."))
+    return len(items)
 
 
 @transaction.atomic
@@ -208,16 +213,12 @@ def remove_topic(publications, topic, *, user):
         tag=topic, content_object_id__in=_with_drafts(publications)
     )
     changed = sorted(set(rows.values_list("content_object_id", flat=True)))
-    # Through the ORM: the receivers rewrite each item's search text and
-    # move the content version on, as for taggit's remove().
-    rows.delete()
-    _topics_changed(
-        changed,
-        user=user,
-        message=_("Topic “%(name)s” removed.") % {"name": topic.name},
+    _delete_rows(rows)
+    items = _topics_changed(
+        changed, user=user, changes=lambda pk: [topic_change("deleted", topic.name)]
     )
-    _log_items_on_topic(user, topic, changed, _("Removed from %(titles)s."))
-    return _count_items(changed)
+    log_items_on_topic(user, topic, items, _("Removed from %(titles)s."))
+    return len(items)
 
 
 @transaction.atomic
@@ -228,9 +229,19 @@ def delete_unused_topics(topics, *, user):
     kept = sorted(
         topic.name for topic in topics if topic.pk not in {t.pk for t in unused}
     )
-    _log(user, unused, DELETION, _("Deleted as unused."))
+    log_on_topics(user, unused, DELETION, _("Deleted as unused."))
     Tag.objects.filter(pk__in=[topic.pk for topic in unused]).delete()
     return sorted(topic.name for topic in unused), kept
+
+
+def _delete_rows(rows):
+    """Delete the TaggedPublication *rows* in one statement.
+
+    QuerySet.delete() sends post_delete for each row, and its receivers
+    rewrite the search text and check the content version once per row:
+    four queries a row. _topics_changed does both once for all the items.
+    """
+    rows._raw_delete(rows.db)
 
 
 def _lock(topic):
@@ -249,10 +260,15 @@ def _with_drafts(publications):
     return sorted(ids | set(drafts))
 
 
-def _topics_changed(publication_ids, *, user, message):
-    """Bring what follows from the topics of *publication_ids* up to date."""
+def _topics_changed(publication_ids, *, user, changes):
+    """Bring what follows from the topics of *publication_ids* up to date.
+
+    *changes* gives, for an item's id, what happened to its topics in the
+    form of the admin's log (LogEntry.get_change_message words it). Return
+    the items logged, as (id, title): drafts of live items are theirs.
+    """
     if not publication_ids:
-        return
+        return []
     ids = sorted(publication_ids)
     update_search_index(ids)
     if Publication.objects.live().filter(pk__in=ids).exists():
@@ -262,84 +278,7 @@ def _topics_changed(publication_ids, *, user, message):
     Publication.objects.filter(pk__in=ids).update(
         version=F("version") + 1, updated_at=timezone.now()
     )
-    items = [
-        publication.specific
-        for publication in Publication.objects.filter(
-            pk__in=ids, draft_of=None
-        ).select_related("report", "relatedpublication")
-    ]
-    _log(user, items, CHANGE, message)
-    for item in items:
-        with reversion.create_revision(atomic=False):
-            reversion.set_user(user)
-            reversion.set_comment(message)
-            reversion.add_to_revision(item)
-
-
-def _carry_history(source_ids, into):
-    """Make the saved versions of items name *into* where they named a merged topic.
-
-    Restoring a version from before the merge then brings back the kept
-    topic rather than dropping one that no longer exists. Where a version
-    named several of the merged topics, one row is kept.
-    """
-    versions = Version.objects.get_for_model(TaggedPublication)
-    # reversion keeps each row as Django's JSON: {"tag": 3, ...}; the match
-    # is checked exactly once parsed.
-    naming = Q()
-    for pk in source_ids:
-        naming |= Q(serialized_data__contains=f'"tag": {pk}')
-    revisions = versions.filter(naming).values("revision_id")
-    seen, changed, duplicates = set(), [], []
-    for version in versions.filter(revision_id__in=revisions).order_by("pk"):
-        data = json.loads(version.serialized_data)
-        fields = data[0]["fields"]
-        if fields["tag"] in source_ids:
-            fields["tag"] = into.pk
-            version.serialized_data = json.dumps(data)
-            changed.append(version)
-        key = (version.revision_id, fields["content_object"], fields["tag"])
-        if key in seen:
-            duplicates.append(version.pk)
-        seen.add(key)
-    Version.objects.bulk_update(changed, ["serialized_data"], batch_size=500)
-    Version.objects.filter(pk__in=duplicates).delete()
-
-
-def _log(user, objects, action_flag, message):
-    if objects:
-        LogEntry.objects.log_actions(
-            user_id=user.pk,
-            queryset=objects,
-            action_flag=action_flag,
-            change_message=str(message),
-        )
-
-
-def _log_items_on_topic(user, topic, publication_ids, message):
-    titles = list(
-        Publication.objects.filter(pk__in=publication_ids, draft_of=None)
-        .order_by("title")
-        .values_list("title", flat=True)
-    )
-    if titles:
-        listed = ", ".join(f"“{title}”" for title in titles[:10])
-        if len(titles) > 10:
-            listed += _(" and %(count)d more") % {"count": len(titles) - 10}
-        _log(user, [topic], CHANGE, message % {"titles": listed})
-
-
-def _count_items(publication_ids):
-    return Publication.objects.filter(pk__in=publication_ids, draft_of=None).count()
-
-
-def _rename_message(old, new):
-    return _("Renamed from “%(old)s” (%(old_slug)s) to “%(new)s” (%(new_slug)s).") % {
-        "old": old.name,
-        "old_slug": old.slug,
-        "new": new.name,
-        "new_slug": new.slug,
-    }
+    return log_on_items(user, ids, changes)
 
 
 def _slug_taken(sender, instance, raw=False, **kwargs):

@@ -218,7 +218,7 @@ def test_add_topic_asks_which_then_adds_it_to_the_selected_items(editor):
     assert messages_of(done) == ["“Rivers” added to 1 publication."]  # one had it
     assert sorted(first.tags.names()) == ["Rivers", "Water"]
     history = editor.get(reverse("admin:publications_report_history", args=[first.pk]))
-    assert "Topic “Rivers” added." in history.content.decode()
+    assert "Added topic “Rivers”." in history.content.decode()
 
 
 def test_add_topic_makes_a_new_topic_once_it_is_checked(editor):
@@ -287,3 +287,20 @@ def test_restoring_a_version_from_before_a_merge_keeps_the_kept_topic():
         "Middle East",
         "Water",
     ]
+
+
+def test_the_history_page_lists_topic_changes_beside_the_versions():
+    report = make_report(tags=["Water"])
+    user = make_named_user()
+    client = logged_in(user)
+    client.post(admin_url(report), open_form(client, admin_url(report), report))
+    history_url = admin_url(report, "history")
+    assert "Current version" in client.get(history_url).content.decode()
+
+    act(client, REPORTS, "add_topic", [report], apply="1", new_topic="Dams")
+
+    page = client.get(history_url).content.decode()
+    assert "Topic changes made from lists" in page
+    assert "Added topic “Dams”." in page
+    # The latest version lacks the new topic: it is no longer current.
+    assert "Current version" not in page
