@@ -105,6 +105,8 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("name",)
+    fields = ("name", "slug", "old_addresses")
+    readonly_fields = ("old_addresses",)
     actions = ("merge_selected", "delete_unused")
 
     def get_queryset(self, request):
@@ -129,6 +131,9 @@ class TopicAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("old addresses"))
     def old_addresses(self, topic):
+        """Return the old slugs that redirect here (TopicRedirect)."""
+        if topic.pk is None:
+            return ""
         return ", ".join(redirect.old_slug for redirect in topic.redirects.all())
 
     def save_model(self, request, obj, form, change):
