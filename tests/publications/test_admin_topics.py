@@ -301,7 +301,7 @@ def test_the_history_page_lists_topic_changes_beside_the_versions():
     act(client, REPORTS, "add_topic", [report], apply="1", new_topic="Dams")
 
     page = client.get(history_url).content.decode()
-    assert "Topic changes made from lists" in page
+    assert "Topic changes made for many items at once" in page
     assert "Added topic “Dams”." in page
     # The latest version lacks the new topic: it is no longer current.
     assert "Current version" not in page
