@@ -7,7 +7,7 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self):
-        from publications import signals  # noqa: F401
+        from publications import signals, topics  # noqa: F401
         from publications.caching import receivers
 
         receivers.connect()

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from publications.selectors import (
     filter_publications,
     series_for_slug,
     topic_for_slug,
+    topic_moved_from,
     with_card_relations,
 )
 
@@ -174,6 +175,17 @@ class LatestPublicationsAtomFeed(LatestPublicationsFeed):
 
 class TopicFeed(_OwnerFeed):
     viewname = "publications:feed-topic"
+
+    def __call__(self, request, *args, **kwargs):
+        # A renamed or merged topic's old feed address moves for good.
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            if moved := topic_moved_from(kwargs["slug"]):
+                return HttpResponsePermanentRedirect(
+                    slug_url(self.viewname, moved.slug)
+                )
+            raise
 
     def owner_for_slug(self, slug):
         return topic_for_slug(slug)

@@ -83,6 +83,21 @@ def may_change(user, publication):
     return publication.status != Status.PUBLISHED or may_publish(user)
 
 
+def may_tidy_topics(user):
+    """Return True if *user* may rename, merge and delete topics.
+
+    A topic's name and address show on every item carrying it, live ones
+    included, so tidying topics publishes: it takes the topic permissions
+    and the right to publish.
+    """
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm("taggit.change_tag")
+        and may_publish(user)
+    )
+
+
 def may_review(user):
     """Return True if *user* may approve items waiting for review or send them back."""
     return user.is_active and user.is_staff and may_publish(user)

@@ -223,6 +223,15 @@ def topic_for_slug(slug, *, now=None):
     )
 
 
+def topic_moved_from(slug, *, now=None):
+    """Return the topic that once had *slug* if a live publication uses it, else None.
+
+    A renamed or merged topic keeps its old slugs (TopicRedirect).
+    """
+    topics = Tag.objects.filter(with_live_publications("publication", now=now))
+    return next(iter(topics.filter(redirects__old_slug=slug).order_by()[:1]), None)
+
+
 def author_for_slug(slug, *, now=None):
     """Return the author *slug* if a live publication names them, else None."""
     return _one(

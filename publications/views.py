@@ -3,13 +3,14 @@
 A publication's own page and its PDF are in publications.detail_views.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from authors.models import Author
+from core.links import slug_url
 from publications.caching import remember
 from publications.cards import card_rows, publication_cards
 from publications.facets import count_matching
@@ -27,6 +28,7 @@ from publications.selectors import (
     series_for_slug,
     series_reports,
     topic_for_slug,
+    topic_moved_from,
     with_topic_id,
 )
 
@@ -218,6 +220,8 @@ class TopicDetailView(PublicationListView):
     def get(self, request, *args, **kwargs):
         self.topic = topic_for_slug(kwargs["slug"], now=self.now)
         if self.topic is None:
+            if moved := topic_moved_from(kwargs["slug"], now=self.now):
+                return _moved_permanently(request, "topic-detail", moved.slug)
             raise Http404(_("No topic found with that name."))
         return super().get(request, *args, **kwargs)
 
@@ -328,3 +332,11 @@ class SeriesDetailView(_PaginatedOwnerView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series=self.owner, **kwargs)
+
+
+def _moved_permanently(request, viewname, slug):
+    """Answer a permanent redirect to *slug*'s page, keeping the query string."""
+    url = slug_url(f"publications:{viewname}", slug)
+    if query := request.GET.urlencode():
+        url = f"{url}?{query}"
+    return HttpResponsePermanentRedirect(url)

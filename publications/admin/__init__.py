@@ -1,4 +1,4 @@
-"""The publications app's admin: its models, and taggit's tags as topics.
+"""The publications app's admin: its models; taggit's tags as topics in topics.py.
 
 What the Report and RelatedPublication admins share is in base.py and the
 modules it names; the staff export page is in export_page.py.
@@ -10,12 +10,12 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from core.admin.conflicts import VersionedAdminMixin
 from core.admin.history import PlainHistoryAdmin
 from core.admin.links import admin_links
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
+from publications.admin import topics  # noqa: F401  (the Topic admin)
 from publications.admin.base import PublicationAdminBase
 from publications.admin.exports import PublicationExportMixin
 from publications.admin.inlines import (
@@ -221,28 +221,3 @@ class PublicationTypeAdmin(admin.ModelAdmin):
                 request, self.admin_site, [p.specific for p in publications]
             )
         return deleted, model_count, perms_needed, protected
-
-
-if admin.site.is_registered(Tag):
-    admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TopicAdmin(admin.ModelAdmin):
-    """Topics and regions (taggit's tags) with how often each is used."""
-
-    list_display = ("name", "slug", "usage")
-    search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
-    ordering = ("name",)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(usage=Count("publications_taggedpublication_items"))
-        )
-
-    @admin.display(description=_("publications"), ordering="usage")
-    def usage(self, tag):
-        return tag.usage

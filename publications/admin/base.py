@@ -37,6 +37,7 @@ from publications.admin.list_filters import (
     YearListFilter,
 )
 from publications.admin.review import ReviewAdminMixin
+from publications.admin.topic_actions import TopicActionsMixin
 from publications.models import Authorship, Publication, PublicationType
 from publications.publishing_rules import (
     describe_incomplete,
@@ -55,6 +56,7 @@ LONG_TEXT_ROWS = 16
 class PublicationAdminBase(
     InlinePlacesMixin,
     ReviewAdminMixin,
+    TopicActionsMixin,
     DraftAdminMixin,
     VersionedAdminMixin,
     PublicationHistoryAdmin,
@@ -81,7 +83,7 @@ class PublicationAdminBase(
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("current_state", "created_at", "updated_at")
     formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
-    actions = ("publish_now", "unpublish")
+    actions = ("publish_now", "unpublish", "add_topic", "remove_topic")
 
     class Media:
         css = {"all": ("folio-admin/admin.css",)}

@@ -12,7 +12,9 @@ restoring text never publishes or withdraws an item by surprise.
 """
 
 import reversion
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from reversion.admin import VersionAdmin
@@ -27,6 +29,7 @@ from publications.models import (
     SummaryPoint,
     TaggedPublication,
 )
+from publications.topic_history import TOPIC_CHANGE_MARK
 
 # Publication fields a restore leaves as they are now.
 KEPT_ON_RESTORE = (
@@ -97,6 +100,34 @@ class PublicationHistoryAdmin(VersionAdmin):
             return super().revision_view(
                 request, object_id, version_id, {**context, **(extra_context or {})}
             )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Topic changes made from the lists and the Topic admin
+        # (publications.topics) are logged, not saved as versions.
+        changes = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id=unquote(object_id),
+                change_message__contains=TOPIC_CHANGE_MARK,
+            )
+            .select_related("user")
+            .order_by("-action_time", "-pk")
+        )
+        latest = (
+            Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            .order_by("-revision__date_created")
+            .values_list("revision__date_created", flat=True)
+            .first()
+        )
+        context = {
+            "topic_changes": changes,
+            "changed_since_latest": bool(
+                latest and changes.filter(action_time__gt=latest).exists()
+            ),
+        }
+        return super().history_view(
+            request, object_id, {**context, **(extra_context or {})}
+        )
 
     def recoverlist_view(self, request, extra_context=None):
         self._check_may_recover(request)

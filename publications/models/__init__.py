@@ -7,6 +7,7 @@ from publications.models.review import ReviewEvent
 from publications.models.search import SearchDocument
 from publications.models.series import Series
 from publications.models.tags import TaggedPublication
+from publications.models.topics import TopicRedirect
 from publications.models.types import PublicationType
 from publications.models.versions import ContentVersion
 
@@ -23,4 +24,5 @@ __all__ = [
     "Series",
     "SummaryPoint",
     "TaggedPublication",
+    "TopicRedirect",
 ]

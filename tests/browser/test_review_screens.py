@@ -2,10 +2,7 @@
 
 from datetime import timedelta
 
-import pytest
-from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,37 +11,6 @@ from publications.models import Publication
 from publications.review import submit_for_review
 from tests.accessibility import axe_violations
 from tests.factories import make_related, make_report, make_user
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """Return open_page(user): a 1280 px page logged in as *user*."""
-    contexts = []
-
-    def _open(user):
-        client = Client()
-        client.force_login(user)
-        # axe is injected into the page, which the site's CSP would refuse.
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, bypass_csp=True
-        )
-        contexts.append(context)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def _person(role, first_name, last_name):
