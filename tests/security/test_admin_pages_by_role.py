@@ -12,6 +12,7 @@ import io
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
 from publications.models import Report
@@ -23,10 +24,18 @@ pytestmark = pytest.mark.django_db
 ROLES = ["Contributors", "Editors", "Exporters", "superuser"]
 
 
-@pytest.fixture
-def demo_content():
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    assert Report.objects.exclude(pdf="").count() >= 2
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """Load the demo once for the module; roll it back afterwards.
+
+    Each test runs in a transaction of its own inside this one, so a test
+    sees the demo and nothing another test did.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+        assert Report.objects.exclude(pdf="").count() >= 2
+        yield
+        transaction.set_rollback(True)
 
 
 def _user(role):
