@@ -13,7 +13,7 @@ from publications.models import ContentVersion, Publication
 
 _ROW = 1
 # An item is live until its unpublish moment inclusive: it leaves just after.
-_JUST_AFTER = timedelta(microseconds=1)
+LEAVES_JUST_AFTER = timedelta(microseconds=1)
 
 
 def content_version():
@@ -36,6 +36,16 @@ def content_version():
     return version
 
 
+def version_and_next_change():
+    """Return (content version, next scheduled change or None), read afresh."""
+    forget_version()
+    version, next_change_at = _read_row()
+    if next_change_at is not None and next_change_at <= timezone.now():
+        version = content_version()
+        next_change_at = _read_row()[1]
+    return version, next_change_at
+
+
 def public_content_changed():
     """Move the version on, in the current transaction.
 
@@ -55,7 +65,7 @@ def scheduled_change_at(moment, *, leaves=False):
     just after it). Changes nothing public now.
     """
     if leaves:
-        moment += _JUST_AFTER
+        moment += LEAVES_JUST_AFTER
     ContentVersion.objects.filter(
         Q(next_change_at__isnull=True) | Q(next_change_at__gt=moment), pk=_ROW
     ).update(next_change_at=moment)
@@ -150,7 +160,7 @@ def _next_change(now):
         .values_list("unpublish_at", flat=True)
         .first()
     )
-    moments = [going_live, leaving + _JUST_AFTER if leaving else None]
+    moments = [going_live, leaving + LEAVES_JUST_AFTER if leaving else None]
     return min((moment for moment in moments if moment), default=None)
 
 
