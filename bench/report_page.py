@@ -19,6 +19,7 @@ writes into bench/results/.
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -148,6 +149,7 @@ def main():
 
     redis.Redis.from_url(args.redis_url).flushdb()
     folder = Path(tempfile.mkdtemp(prefix="folio-bench-"))
+    folder.chmod(0o755)  # nginx's workers read the page as another user
     try:
         run(args, env, folder, *ports)
     finally:
@@ -219,10 +221,8 @@ def run(args, env, folder, bare_port, app_port, varnish_port, nginx_port):
 
 
 def newest_report(app):
-    _, listing = load.check(app + "/publications/")
-    marker = b'href="/publications/'
-    start = listing.index(marker) + len(b'href="')
-    return listing[start : listing.index(b'"', start)].decode()
+    _, listing = load.check(app + "/publications/?type=special-report")
+    return re.search(rb'href="(/publications/[\w-]+/)"', listing)[1].decode()
 
 
 def rounds(args, urls):

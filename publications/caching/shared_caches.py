@@ -1,6 +1,8 @@
 """Let a shared HTTP cache (Varnish, a CDN) keep public pages, with their keys."""
 
 import math
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.utils import timezone
@@ -9,7 +11,15 @@ from django.utils.cache import patch_cache_control
 from publications.caching.pages import is_cacheable_response, is_public_request
 from publications.caching.purge_backends import purge_backend
 from publications.caching.surrogates import page_keys
-from publications.caching.versions import content_version, version_and_next_change
+from publications.caching.versions import (
+    content_version,
+    forget_version,
+    next_scheduled_change,
+)
+
+# Pages whose keys this process remembers, for the content version they
+# were read at (a few hundred bytes each).
+KEYS_REMEMBERED = 1000
 
 
 class SharedCacheHeadersMiddleware:
@@ -32,25 +42,52 @@ class SharedCacheHeadersMiddleware:
         if backend is None or not is_public_request(request):
             return self.get_response(request)
         version = content_version()
+        next_change_at = next_scheduled_change()
         response = self.get_response(request)
         if not is_cacheable_response(request, response):
             return response
-        seconds = _seconds_fresh(version)
+        if response.get("X-Cache") != "hit" and _changed_since(version):
+            # Built while a change committed (a page cache hit is served
+            # as it was stored, in an instant).
+            return response
+        seconds = settings.FOLIO_HTTP_CACHE_SECONDS
+        if next_change_at is not None:
+            until = (next_change_at - timezone.now()).total_seconds()
+            seconds = min(seconds, math.floor(until))
         if seconds <= 0:
             return response
         patch_cache_control(response, s_maxage=seconds)
-        name, value = backend.header(page_keys(request))
+        name, value = backend.header(_keys.get(request, version))
         response[name] = value
         return response
 
 
-def _seconds_fresh(version_at_start):
-    """Return how long a page built at *version_at_start* may be kept, or 0."""
-    version, next_change_at = version_and_next_change()
-    if version != version_at_start:
-        return 0
-    seconds = settings.FOLIO_HTTP_CACHE_SECONDS
-    if next_change_at is not None:
-        until = (next_change_at - timezone.now()).total_seconds()
-        seconds = min(seconds, math.floor(until))
-    return seconds
+def _changed_since(version):
+    forget_version()
+    return content_version() != version
+
+
+class _RememberedKeys:
+    """The surrogate keys of the pages this process served last, per version."""
+
+    def __init__(self):
+        self._keys = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, request, version):
+        path = request.path_info
+        with self._lock:
+            entry = self._keys.get(path)
+            if entry is not None and entry[0] == version:
+                self._keys.move_to_end(path)
+                return entry[1]
+        keys = page_keys(request)
+        with self._lock:
+            self._keys[path] = (version, keys)
+            self._keys.move_to_end(path)
+            while len(self._keys) > KEYS_REMEMBERED:
+                self._keys.popitem(last=False)
+        return keys
+
+
+_keys = _RememberedKeys()

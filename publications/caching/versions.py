@@ -33,17 +33,19 @@ def content_version():
         version, next_change_at = _move_on_after_schedule(version, now)
     if getattr(_request_memo, "in_request", False):
         _request_memo.version = version
+        _request_memo.next_change_at = next_change_at
     return version
 
 
-def version_and_next_change():
-    """Return (content version, next scheduled change or None), read afresh."""
-    forget_version()
-    version, next_change_at = _read_row()
-    if next_change_at is not None and next_change_at <= timezone.now():
-        version = content_version()
-        next_change_at = _read_row()[1]
-    return version, next_change_at
+def next_scheduled_change():
+    """Return when a scheduled item next goes live or leaves, or None.
+
+    Read with content_version(), once per request.
+    """
+    content_version()
+    if getattr(_request_memo, "version", None) is not None:
+        return _request_memo.next_change_at
+    return _read_row()[1]
 
 
 def public_content_changed():
