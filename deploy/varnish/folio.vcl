@@ -66,8 +66,12 @@ sub vcl_recv {
 }
 
 sub vcl_hash {
-    # The host is normalised above: the URL alone names a page.
+    # The host is normalised above: the URL names a page, and the scheme
+    # the TLS terminator reports (plain HTTP is redirected, never stored).
     hash_data(req.url);
+    if (req.http.X-Forwarded-Proto) {
+        hash_data(req.http.X-Forwarded-Proto);
+    }
     return (lookup);
 }
 
