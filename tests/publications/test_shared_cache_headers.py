@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from publications.caching import purge_backends
+from publications.caching.versions import public_content_changed
 from tests.factories import make_author, make_report, make_series, make_user
 from tests.purge_backends import RECORDING
 
@@ -62,6 +64,23 @@ def test_nothing_is_marked_without_a_purge_backend(client, settings):
     response = client.get(make_report().get_absolute_url())
     assert "xkey" not in response
     assert "s-maxage" not in response["Cache-Control"]
+
+
+def test_a_page_built_while_a_change_committed_is_not_marked(client, purging):
+    report = make_report()
+
+    def change_meanwhile(**kwargs):
+        public_content_changed()
+
+    template_rendered.connect(change_meanwhile)
+    try:
+        response = client.get(report.get_absolute_url())
+    finally:
+        template_rendered.disconnect(change_meanwhile)
+    assert response.status_code == 200
+    assert "xkey" not in response
+    assert "s-maxage" not in response["Cache-Control"]
+    assert "xkey" in client.get(report.get_absolute_url())  # built afresh now
 
 
 def test_s_maxage_ends_when_a_scheduled_item_goes_live(client, purging):
