@@ -48,8 +48,7 @@ def _is_live(publication_id):
 
 def _changed(keys):
     """Move the version on and record a purge of *keys* (a set or a callable)."""
-    public_content_changed()
-    purges.purge_after_commit(keys)
+    public_content_changed(keys)
 
 
 def _publication_about_to_save(sender, instance, raw=False, **kwargs):

@@ -9,6 +9,8 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from publications.caching.purges import purge_after_commit
+from publications.caching.surrogates import EVERYTHING
 from publications.models import ContentVersion, Publication
 
 _ROW = 1
@@ -48,16 +50,19 @@ def next_scheduled_change():
     return _read_row()[1]
 
 
-def public_content_changed():
+def public_content_changed(purge_keys=None):
     """Move the version on, in the current transaction.
 
     Called for every change a reader can see; if the transaction rolls
-    back, so does the new version.
+    back, so does the new version. A shared HTTP cache, if any, purges
+    the pages of *purge_keys* (a set, or a callable returning one) once it
+    commits: every page when the caller does not say which.
     """
     forget_version()
     updated = ContentVersion.objects.filter(pk=_ROW).update(version=F("version") + 1)
     if not updated:
         _create_row()
+    purge_after_commit(purge_keys or {EVERYTHING})
 
 
 def scheduled_change_at(moment, *, leaves=False):

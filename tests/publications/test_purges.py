@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from publications.caching.purges import deliver_due
+from publications.caching.versions import public_content_changed
 from publications.models import Authorship, PurgeRequest, Report
 from tests.factories import make_author, make_report, make_series
 from tests.purge_backends import FAILING, RECORDING, RecordingPurgeBackend, purged_keys
@@ -159,3 +160,10 @@ def test_nothing_is_recorded_without_a_purge_backend(settings, committed):
         make_report(title="Live")
         make_report(publish_at=timezone.now() + timedelta(hours=1))
     assert not PurgeRequest.objects.exists()
+
+
+def test_a_public_change_that_names_no_pages_purges_every_page(purging, committed):
+    """Code that moves the content version on without keys fails closed."""
+    with committed():
+        public_content_changed()
+    assert purged_keys() == {"folio"}
