@@ -13,7 +13,7 @@ PORT ?= 8000
 # at; set it to the site's real address when serving behind a proxy.
 FOLIO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format bench bench-export clean python-check
+.PHONY: run serve test lint format bench bench-export bench-report-page clean python-check
 
 python-check:
 	@test -n "$(PYTHON)" || { echo "Folio needs Python 3.12 or newer: install python3.12 or python3.13 and run make again."; exit 1; }
@@ -41,7 +41,14 @@ serve: export FOLIO_SITE_URL := $(FOLIO_SITE_URL)
 serve: $(BIN)/.installed-run
 	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn config.wsgi \
+	@# With a shared HTTP cache in front (deploy/README.md), the purger runs
+	@# alongside: retries and scheduled items' purges.
+	export DJANGO_SETTINGS_MODULE=config.settings.production; \
+	if [ -n "$$FOLIO_PURGE_BACKEND" ]; then \
+		$(BIN)/python manage.py run_purger & purger=$$!; \
+		trap 'kill $$purger 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	$(BIN)/gunicorn config.wsgi \
 		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
 
 test: $(BIN)/.installed-dev
@@ -73,6 +80,17 @@ bench: $(BIN)/.installed-dev
 		{ echo "The site bench needs wrk: apt-get install wrk"; exit 1; }
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/site.sqlite3}" \
 		$(BIN)/python bench/site.py $(BENCH_ARGS)
+
+# A cached report page four ways: the bare Django view, gunicorn, Varnish in
+# front of it and nginx serving the page as a file, wrk rounds interleaved
+# (deploy/README.md). Reads the seeded bench database, e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/folio_perf make bench-report-page
+bench-report-page: $(BIN)/.installed-dev
+	@command -v varnishd >/dev/null || test -x /usr/sbin/varnishd || \
+		{ echo "needs Varnish: apt-get install varnish varnish-modules"; exit 1; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		{ echo "needs nginx: apt-get install nginx"; exit 1; }
+	$(BIN)/python bench/report_page.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

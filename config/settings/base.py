@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # After the HTTPS redirect, before everything else: a cached page is
     # stored with the headers the middleware below gave it.
+    # Around the page cache, so that its hits are marked too: s-maxage and
+    # surrogate keys for a shared cache in front, with a purge backend set.
+    "publications.caching.shared_caches.SharedCacheHeadersMiddleware",
     "publications.caching.pages.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -272,6 +275,27 @@ FOLIO_PAGE_CACHE_IN_PROCESS = env_int("FOLIO_PAGE_CACHE_IN_PROCESS", 200)
 # At most this many filter combinations' option counts remembered per
 # content version; others are counted afresh on each request.
 FOLIO_REMEMBERED_VARIANTS = env_int("FOLIO_REMEMBERED_VARIANTS", 5000)
+# A shared HTTP cache in front of the app servers (Varnish, or a CDN):
+# public pages carry s-maxage and surrogate keys only when a purge backend
+# is set (varnish, cloudflare, fastly, cloudfront or a dotted path), and
+# every public change purges their keys (publications.caching.purges). The
+# s-maxage bounds how long a page outlives a purge that never arrives.
+FOLIO_PURGE_BACKEND = os.environ.get("FOLIO_PURGE_BACKEND", "")
+FOLIO_HTTP_CACHE_SECONDS = env_int("FOLIO_HTTP_CACHE_SECONDS", 300)
+# Each purge is sent again this long after the first, for pages that were
+# being fetched while the change committed. 0: once.
+FOLIO_PURGE_REPEAT_SECONDS = env_int("FOLIO_PURGE_REPEAT_SECONDS", 5)
+# Seconds to wait for a purge to be confirmed.
+FOLIO_PURGE_TIMEOUT = env_int("FOLIO_PURGE_TIMEOUT", 5)
+# The Varnish servers to purge, as http://host:port, comma-separated.
+FOLIO_VARNISH_URLS = env_list("FOLIO_VARNISH_URLS")
+FOLIO_CLOUDFLARE_ZONE_ID = os.environ.get("FOLIO_CLOUDFLARE_ZONE_ID", "")
+FOLIO_CLOUDFLARE_API_TOKEN = os.environ.get("FOLIO_CLOUDFLARE_API_TOKEN", "")
+FOLIO_FASTLY_SERVICE_ID = os.environ.get("FOLIO_FASTLY_SERVICE_ID", "")
+FOLIO_FASTLY_API_TOKEN = os.environ.get("FOLIO_FASTLY_API_TOKEN", "")
+FOLIO_CLOUDFRONT_DISTRIBUTION_ID = os.environ.get(
+    "FOLIO_CLOUDFRONT_DISTRIBUTION_ID", ""
+)
 FOLIO_MAX_IMAGE_BYTES = env_int("FOLIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 FOLIO_MAX_IMAGE_PIXELS = env_int("FOLIO_MAX_IMAGE_PIXELS", 40_000_000)
 FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)

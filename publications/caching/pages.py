@@ -89,7 +89,7 @@ class PublicPageCacheMiddleware:
                 response=cached,
             )
         response = self.get_response(request)
-        if _is_cacheable_response(request, response):
+        if is_cacheable_response(request, response):
             response["Last-Modified"] = http_date()
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             if hasattr(response, "render") and not response.is_rendered:
@@ -147,9 +147,13 @@ def _take_variant(request, version):
 
 
 def _is_cacheable_request(request):
+    return settings.FOLIO_PAGE_CACHE_SECONDS > 0 and is_public_request(request)
+
+
+def is_public_request(request):
+    """Return True if *request* reads a public page and is not signed in."""
     return (
-        settings.FOLIO_PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and not request.path.startswith(_UNCACHED_PREFIXES)
         and not request.path.endswith("/pdf/")
         and not _is_signed_in(request)
@@ -173,7 +177,7 @@ def _is_signed_in(request):
         return True
 
 
-def _is_cacheable_response(request, response):
+def is_cacheable_response(request, response):
     return (
         request.method == "GET"
         and response.status_code == 200

@@ -4,15 +4,29 @@ Saving a draft, or an item scheduled for later, changes no public page and
 leaves every cached entry alone; a scheduled item only makes the version
 move on at its moment. Each receiver runs in the transaction of the change
 (models saved through core.models.AtomicSaveMixin, the admin's atomic
-views), so the new version commits with the change or not at all.
+views), so the new version commits with the change or not at all. The
+same decisions record the purges of a shared HTTP cache, with the surrogate
+keys of the pages each change alters (purges.py, surrogates.py).
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
-from publications.caching.versions import public_content_changed, scheduled_change_at
+from publications.caching import purges
+from publications.caching.surrogates import EVERYTHING, publication_keys
+from publications.caching.versions import (
+    LEAVES_JUST_AFTER,
+    public_content_changed,
+    scheduled_change_at,
+)
 from publications.models import (
     Authorship,
     PinnedPublication,
@@ -32,14 +46,25 @@ def _is_live(publication_id):
     return Publication.objects.live().filter(pk=publication_id).exists()
 
 
+def _changed(keys):
+    """Move the version on and record a purge of *keys* (a set or a callable)."""
+    public_content_changed(keys)
+
+
 def _publication_about_to_save(sender, instance, raw=False, **kwargs):
-    # The state before the save, to tell whether the item was public.
+    # The state before the save, to tell whether the item was public, and
+    # the pages it was on then.
     instance._folio_was_live = bool(instance.pk) and _is_live(instance.pk)
+    if instance._folio_was_live and purges.is_enabled():
+        instance._folio_keys_before = publication_keys(instance.pk)
 
 
 def _publication_saved(sender, instance, raw=False, **kwargs):
-    if raw or getattr(instance, "_folio_was_live", True) or instance.is_live():
-        public_content_changed()
+    if raw:
+        _changed({EVERYTHING})
+    elif getattr(instance, "_folio_was_live", True) or instance.is_live():
+        before = getattr(instance, "_folio_keys_before", set())
+        _changed(lambda: before | publication_keys(instance.pk))
     _schedule(instance)
 
 
@@ -50,21 +75,38 @@ def _schedule(publication):
     now = timezone.now()
     if publication.publish_at > now:
         scheduled_change_at(publication.publish_at)
+        purges.purge_at(publication.pk, publication.publish_at)
     if publication.unpublish_at is not None and publication.unpublish_at >= now:
         scheduled_change_at(publication.unpublish_at, leaves=True)
+        purges.purge_at(publication.pk, publication.unpublish_at + LEAVES_JUST_AFTER)
+
+
+def _publication_about_to_delete(sender, instance, **kwargs):
+    # Its authors and topics are deleted with it, before post_delete.
+    if purges.is_enabled() and instance.is_live():
+        instance._folio_keys_before = publication_keys(instance.pk)
 
 
 def _publication_deleted(sender, instance, **kwargs):
     if instance.is_live():
-        public_content_changed()
+        _changed(getattr(instance, "_folio_keys_before", {EVERYTHING}))
 
 
-def _part_changed(publication_field):
-    """Return a receiver for rows shown on the page of a publication."""
+def _part_changed(publication_field, key=None):
+    """Return a receiver for rows shown on the page of a publication.
+
+    *key* (a format string over the row's fields) names the page the row
+    also puts the publication on, such as its author's: purged even when
+    the row is deleted.
+    """
 
     def receiver(sender, instance, raw=False, **kwargs):
-        if raw or _is_live(getattr(instance, publication_field)):
-            public_content_changed()
+        publication_id = getattr(instance, publication_field)
+        if raw:
+            _changed({EVERYTHING})
+        elif _is_live(publication_id):
+            own = {key.format(row=instance)} if key else set()
+            _changed(lambda: own | publication_keys(publication_id))
 
     return receiver
 
@@ -74,18 +116,35 @@ def _topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if not reverse:
         public = _is_live(instance.pk)
+        tags, publications = pk_set, [instance.pk]
     else:
-        public = Publication.objects.live().filter(pk__in=pk_set or ()).exists()
+        live = Publication.objects.live().filter(pk__in=pk_set or ())
+        public = live.exists()
+        tags, publications = [instance.pk], pk_set
     if public:
-        public_content_changed()
+        _changed(lambda: _topics_keys(tags, publications))
+
+
+def _topics_keys(tags, publications):
+    if tags is None or publications is None:
+        # Cleared: which topics it had is gone.
+        return {EVERYTHING}
+    keys = {f"topic-{pk}" for pk in tags}
+    for pk in publications:
+        keys |= publication_keys(pk)
+    return keys
 
 
 def _shown_if(is_public):
-    """Return a receiver that moves the version on if is_public(instance)."""
+    """Return a receiver that moves the version on if is_public(instance).
+
+    Authors, series, topics and types are named on the cards of many
+    pages: a public change to one purges every page.
+    """
 
     def receiver(sender, instance, raw=False, **kwargs):
         if raw or is_public(instance):
-            public_content_changed()
+            _changed({EVERYTHING})
 
     return receiver
 
@@ -107,16 +166,17 @@ def connect():
     uid = "folio-caching"
     for model in _PUBLICATION_MODELS:
         pre_save.connect(_publication_about_to_save, sender=model, dispatch_uid=uid)
+        pre_delete.connect(_publication_about_to_delete, sender=model, dispatch_uid=uid)
         post_save.connect(_publication_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_publication_deleted, sender=model, dispatch_uid=uid)
     parts = (
-        (SummaryPoint, "report_id"),
-        (Authorship, "publication_id"),
-        (PinnedPublication, "source_id"),
-        (TaggedPublication, "content_object_id"),
+        (SummaryPoint, "report_id", None),
+        (Authorship, "publication_id", "author-{row.author_id}"),
+        (PinnedPublication, "source_id", None),
+        (TaggedPublication, "content_object_id", "topic-{row.tag_id}"),
     )
-    for model, field in parts:
-        receiver = _part_changed(field)
+    for model, field, key in parts:
+        receiver = _part_changed(field, key)
         post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
     m2m_changed.connect(_topics_changed, sender=TaggedPublication, dispatch_uid=uid)

@@ -9,11 +9,13 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from publications.caching.purges import purge_after_commit
+from publications.caching.surrogates import EVERYTHING
 from publications.models import ContentVersion, Publication
 
 _ROW = 1
 # An item is live until its unpublish moment inclusive: it leaves just after.
-_JUST_AFTER = timedelta(microseconds=1)
+LEAVES_JUST_AFTER = timedelta(microseconds=1)
 
 
 def content_version():
@@ -33,19 +35,34 @@ def content_version():
         version, next_change_at = _move_on_after_schedule(version, now)
     if getattr(_request_memo, "in_request", False):
         _request_memo.version = version
+        _request_memo.next_change_at = next_change_at
     return version
 
 
-def public_content_changed():
+def next_scheduled_change():
+    """Return when a scheduled item next goes live or leaves, or None.
+
+    Read with content_version(), once per request.
+    """
+    content_version()
+    if getattr(_request_memo, "version", None) is not None:
+        return _request_memo.next_change_at
+    return _read_row()[1]
+
+
+def public_content_changed(purge_keys=None):
     """Move the version on, in the current transaction.
 
     Called for every change a reader can see; if the transaction rolls
-    back, so does the new version.
+    back, so does the new version. A shared HTTP cache, if any, purges
+    the pages of *purge_keys* (a set, or a callable returning one) once it
+    commits: every page when the caller does not say which.
     """
     forget_version()
     updated = ContentVersion.objects.filter(pk=_ROW).update(version=F("version") + 1)
     if not updated:
         _create_row()
+    purge_after_commit(purge_keys or {EVERYTHING})
 
 
 def scheduled_change_at(moment, *, leaves=False):
@@ -55,7 +72,7 @@ def scheduled_change_at(moment, *, leaves=False):
     just after it). Changes nothing public now.
     """
     if leaves:
-        moment += _JUST_AFTER
+        moment += LEAVES_JUST_AFTER
     ContentVersion.objects.filter(
         Q(next_change_at__isnull=True) | Q(next_change_at__gt=moment), pk=_ROW
     ).update(next_change_at=moment)
@@ -150,7 +167,7 @@ def _next_change(now):
         .values_list("unpublish_at", flat=True)
         .first()
     )
-    moments = [going_live, leaving + _JUST_AFTER if leaving else None]
+    moments = [going_live, leaving + LEAVES_JUST_AFTER if leaving else None]
     return min((moment for moment in moments if moment), default=None)
 
 

@@ -3,6 +3,7 @@
 from publications.models.kinds import RelatedPublication, Report
 from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
 from publications.models.publication import Publication
+from publications.models.purges import PurgeRequest
 from publications.models.review import ReviewEvent
 from publications.models.search import SearchDocument
 from publications.models.series import Series
@@ -17,6 +18,7 @@ __all__ = [
     "PinnedPublication",
     "Publication",
     "PublicationType",
+    "PurgeRequest",
     "RelatedPublication",
     "Report",
     "ReviewEvent",

@@ -1,0 +1,145 @@
+"""Public pages are marked for a shared cache; nothing private ever is."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test.signals import template_rendered
+from django.utils import timezone
+
+from publications.caching import purge_backends
+from publications.caching.versions import public_content_changed
+from tests.factories import make_author, make_report, make_series, make_user
+from tests.purge_backends import RECORDING
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def purging(settings):
+    settings.FOLIO_PURGE_BACKEND = RECORDING
+    settings.FOLIO_HTTP_CACHE_SECONDS = 300
+
+
+def _keys(response):
+    return set(response["xkey"].split())
+
+
+def test_a_public_page_gets_s_maxage_and_the_keys_of_what_it_shows(client, purging):
+    author, series = make_author(), make_series()
+    report = make_report(authors=[author], series=series)
+    topic_id = report.tags.get().pk
+    for _ in range(2):  # built, then from the page cache
+        response = client.get(report.get_absolute_url())
+        assert "s-maxage=300" in response["Cache-Control"]
+        assert _keys(response) == {
+            "folio",
+            f"publication-{report.pk}",
+            f"topic-{topic_id}",
+            f"series-{series.pk}",
+        }
+    assert _keys(client.get(author.get_absolute_url())) == {
+        "folio",
+        f"author-{author.pk}",
+    }
+    assert _keys(client.get("/publications/?topic=x&utm=1")) == {"folio", "listing"}
+    assert _keys(client.get("/feeds/publications/")) == {"folio", "feed"}
+
+
+def test_signed_in_staff_and_missing_pages_are_never_marked(client, purging):
+    report = make_report()
+    assert client.get("/publications/no-such-item/").status_code == 404
+    assert "xkey" not in client.get("/publications/no-such-item/")
+    client.force_login(make_user(is_superuser=True))
+    response = client.get(report.get_absolute_url())
+    assert response.status_code == 200
+    assert "xkey" not in response
+    assert "s-maxage" not in response.get("Cache-Control", "")
+
+
+def test_nothing_is_marked_without_a_purge_backend(client, settings):
+    settings.FOLIO_PURGE_BACKEND = ""
+    response = client.get(make_report().get_absolute_url())
+    assert "xkey" not in response
+    assert "s-maxage" not in response["Cache-Control"]
+
+
+def test_a_page_built_while_a_change_committed_is_not_marked(client, purging):
+    report = make_report()
+
+    def change_meanwhile(**kwargs):
+        public_content_changed()
+
+    template_rendered.connect(change_meanwhile)
+    try:
+        response = client.get(report.get_absolute_url())
+    finally:
+        template_rendered.disconnect(change_meanwhile)
+    assert response.status_code == 200
+    assert "xkey" not in response
+    assert "s-maxage" not in response["Cache-Control"]
+    assert "xkey" in client.get(report.get_absolute_url())  # built afresh now
+
+
+def test_s_maxage_ends_when_a_scheduled_item_goes_live(client, purging):
+    make_report(publish_at=timezone.now() + timedelta(seconds=100))
+    response = client.get("/publications/")
+    seconds = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert 90 <= seconds <= 100
+
+
+class _Opener:
+    """Stand in for urllib's opener: keep the request, answer 200."""
+
+    def __init__(self):
+        self.requests = []
+
+    def open(self, request, timeout):
+        self.requests.append(request)
+        return io.BytesIO(b"{}")
+
+
+@pytest.mark.parametrize("name", ["cloudflare", "fastly"])
+def test_cdn_backends_purge_by_key_through_their_api(settings, monkeypatch, name):
+    settings.FOLIO_CLOUDFLARE_ZONE_ID = settings.FOLIO_FASTLY_SERVICE_ID = "zone1"
+    opener = _Opener()
+    monkeypatch.setattr(purge_backends.urllib.request, "build_opener", lambda: opener)
+    backend = purge_backends.BACKENDS[name]()
+    keys = [f"publication-{n}" for n in range(40)]
+    backend.purge(keys)
+    sent = []
+    for request in opener.requests:
+        assert request.get_method() == "POST"
+        if name == "cloudflare":
+            assert request.full_url.endswith("/zones/zone1/purge_cache")
+            sent += json.loads(request.data)["tags"]
+        else:
+            assert request.full_url.endswith("/service/zone1/purge")
+            sent += request.get_header("Surrogate-key").split()
+    assert sorted(sent) == sorted(keys)
+    header, value = backend.header({"b", "a"})
+    assert (header, value) == (backend.key_header, backend.separator.join("ab"))
+
+
+def test_the_varnish_site_file_names_backends_purgers_and_host():
+    out = io.StringIO()
+    call_command(
+        "write_varnish_site",
+        "--backend=10.0.0.11:8000",
+        "--backend=10.0.0.12:8000",
+        "--purger=10.0.0.0/24",
+        "--site-host=www.example.org",
+        stdout=out,
+    )
+    vcl = out.getvalue()
+    assert 'backend app_2 {\n    .host = "10.0.0.12";' in vcl
+    assert '"10.0.0.0"/24;' in vcl
+    assert '!= "www.example.org"' in vcl
+    with pytest.raises(CommandError):
+        call_command("write_varnish_site", "--backend=10.0.0.1", stdout=out)
+    with pytest.raises(CommandError):
+        call_command(
+            "write_varnish_site", "--backend=a:1", "--purger=everyone", stdout=out
+        )
