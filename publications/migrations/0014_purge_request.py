@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0012_sqlite_full_text_search'),
+        ('publications', '0013_topic_redirects'),
     ]
 
     operations = [
