@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,12 +17,18 @@ class ReportPdfAdminMixin:
     def generated_pdf_state(self, report):
         if report.pk is None:
             return _("Made once the report is published.")
-        preview = reverse("publications:report-pdf", args=[report.slug])
+        # A draft of a published report previews at the report's address.
+        query = "?preview=draft" if report.draft_of_id else "?preview"
         links = format_html(
-            '<a href="{}?preview" target="_blank" rel="noopener">{}</a>',
-            preview,
+            '<a href="{}{}" target="_blank" rel="noopener">{}</a>',
+            report.pdf_download_url,
+            query,
             _("Preview the PDF as it would be made now"),
         )
+        if report.draft_of_id:
+            return format_html(
+                "{}<br>{}", _("Made again once these changes are published."), links
+            )
         if report.pdf:
             note = _("Not served: the uploaded PDF is.")
             return format_html("{}<br>{}", note, links)
