@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
+from publications.drafts import draft_for
 from publications.models import GeneratedPdf, Report
 from publications.pdf.fetcher import LocalFilesFetcher, RefusedURL
 from publications.pdf.jobs import request_pdf, run_job
@@ -117,6 +118,19 @@ def test_generated_pdf_has_every_section_in_order_metadata_and_tags(settings):
     assert catalog["/Lang"] == "en-us"
     assert bool(catalog["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in catalog
+    # Set in the fonts shipped in static/fonts, not whatever the system has.
+    fonts = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts == {
+        "Folio-Serif",
+        "Folio-Serif-Bold",
+        "Folio-Serif-Italic",
+        "Folio-Sans",
+        "Folio-Sans-Bold",
+    }
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert outline[:3] == ["Summary", "About the Report", "About the Author"]
     # Running headers and page numbers on the inner pages, none on the cover.
@@ -148,8 +162,8 @@ def _check_cover_png(source):
 def test_fetcher_reads_static_files_and_named_media_only(settings):
     settings.FOLIO_SITE_URL = "https://folio.example.org"
     fetcher = LocalFilesFetcher(media_names={"images/a/cover.png"})
-    font = fetcher.fetch("https://folio.example.org/static/fonts/NotoSans-Bold.ttf")
-    assert font.read(4) == b"\x00\x01\x00\x00"
+    font = fetcher.fetch("https://folio.example.org/static/fonts/NotoSans-Bold.woff2")
+    assert font.read(4) == b"wOF2"
     refused = [
         "file:///etc/passwd",
         "http://127.0.0.1:1/secret",
@@ -243,3 +257,21 @@ def test_the_download_link_is_on_the_page_from_publication_on(client):
     response = client.get(report.get_absolute_url())
     link = reverse("publications:report-pdf", args=[report.slug])
     assert f'href="{link}">Download the PDF' in response.content.decode()
+
+
+def test_staff_preview_the_unpublished_changes_of_a_live_report(client):
+    report = _report(title="The Published Title")
+    draft = draft_for(report)
+    draft.title = "The Changed Title"
+    draft.save()
+    client.force_login(make_user(role="Contributors"))
+    url = reverse("publications:report-pdf", args=[report.slug])
+
+    response = client.get(url, {"preview": "draft"})
+
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    cover = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "The Changed Title" in cover
+    # Readers still get the published version only.
+    client.logout()
+    assert client.get(url, {"preview": "draft"}).status_code == 503
