@@ -21,6 +21,10 @@ def document_context(report):
     authors = [authorship.author for authorship in authorships]
     return {
         "report": report,
+        # A long title and teaser fill the cover: the image would not fit.
+        "cover_image": bool(report.image)
+        and len(report.title) <= 110
+        and len(report.teaser) <= 350,
         "authorships": authorships,
         "author_names": [author.name for author in authors],
         "summary_points": list(report.summary_points.all()),

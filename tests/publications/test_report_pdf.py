@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from publications.drafts import draft_for
 from publications.models import GeneratedPdf, Report
 from publications.pdf.fetcher import LocalFilesFetcher, RefusedURL
 from publications.pdf.jobs import request_pdf, run_job
-from publications.pdf.render import render_pdf, source_hash, source_html
+from publications.pdf.render import media_names, render_pdf, source_hash, source_html
 from tests.chromium import ARTIFACTS
 from tests.factories import make_author, make_report, make_user
 
@@ -275,3 +276,27 @@ def test_staff_preview_the_unpublished_changes_of_a_live_report(client):
     # Readers still get the published version only.
     client.logout()
     assert client.get(url, {"preview": "draft"}).status_code == 503
+
+
+def _structure(node):
+    """Yield (role, alt text) of every element of a tagged PDF's structure tree."""
+    node = node.get_object()
+    if isinstance(node, ArrayObject):
+        for kid in node:
+            yield from _structure(kid)
+    elif isinstance(node, DictionaryObject):
+        if "/S" in node:
+            yield str(node["/S"]), node.get("/Alt")
+        if "/K" in node:
+            yield from _structure(node["/K"])
+
+
+def test_the_cover_image_is_tagged_with_its_alt_text():
+    report = _report(image=True)
+    report = Report.objects.select_related("publication_type").get(pk=report.pk)
+    pdf, _pages = render_pdf(source_html(report), media=media_names(report))
+    reader = PdfReader(io.BytesIO(pdf))
+    tagged = list(_structure(reader.trailer["/Root"]["/StructTreeRoot"]))
+    assert ("/Figure", "Cover image") in tagged
+    assert {"/H1", "/H2", "/H3", "/L", "/LI", "/P"} <= {role for role, _alt in tagged}
+    assert reader.pages[0].images  # drawn, read through the fetcher
