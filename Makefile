@@ -13,18 +13,35 @@ PORT ?= 8000
 # at; set it to the site's real address when serving behind a proxy.
 FOLIO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format bench bench-export bench-report-page clean python-check
+# Background workers that run and serve start beside the web server and stop
+# with it (bin/with-workers): one quoted command line each. Add others here.
+# With a shared HTTP cache in front (FOLIO_PURGE_BACKEND, deploy/README.md),
+# the purger delivers retried purges and those of scheduled items.
+WORKERS := "$(BIN)/python manage.py run_worker"
+ifneq ($(FOLIO_PURGE_BACKEND),)
+WORKERS += "$(BIN)/python manage.py run_purger"
+endif
+
+.PHONY: run serve test lint format bench bench-export bench-report-page clean python-check pango-check
 
 python-check:
 	@test -n "$(PYTHON)" || { echo "Folio needs Python 3.12 or newer: install python3.12 or python3.13 and run make again."; exit 1; }
 
-$(BIN)/.installed-run: pyproject.toml | python-check
+# WeasyPrint, which typesets the report PDFs, needs pango (1.44 or newer).
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+pango-check:
+	@{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "== Report PDFs need pango: installing $(PANGO_PACKAGES)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null; } || \
+		{ echo "Could not install pango. On Debian or Ubuntu run: sudo apt-get install $(PANGO_PACKAGES); on macOS: brew install pango. Then run make again."; exit 1; }; }
+
+$(BIN)/.installed-run: pyproject.toml | python-check pango-check
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(BIN)/.installed-dev: pyproject.toml | python-check
+$(BIN)/.installed-dev: pyproject.toml | python-check pango-check
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -35,20 +52,15 @@ run: $(BIN)/.installed-run
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_superuser
 	@echo "Folio is at http://$(HOST):$(PORT)/ and its admin at http://$(HOST):$(PORT)/admin/"
-	FOLIO_SITE_URL="$(FOLIO_SITE_URL)" $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	FOLIO_SITE_URL="$(FOLIO_SITE_URL)" bin/with-workers $(WORKERS) -- \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: export FOLIO_SITE_URL := $(FOLIO_SITE_URL)
 serve: $(BIN)/.installed-run
 	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput -v0
-	@# With a shared HTTP cache in front (deploy/README.md), the purger runs
-	@# alongside: retries and scheduled items' purges.
-	export DJANGO_SETTINGS_MODULE=config.settings.production; \
-	if [ -n "$$FOLIO_PURGE_BACKEND" ]; then \
-		$(BIN)/python manage.py run_purger & purger=$$!; \
-		trap 'kill $$purger 2>/dev/null' EXIT INT TERM; \
-	fi; \
-	$(BIN)/gunicorn config.wsgi \
+	DJANGO_SETTINGS_MODULE=config.settings.production bin/with-workers $(WORKERS) -- \
+		$(BIN)/gunicorn config.wsgi \
 		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
 
 test: $(BIN)/.installed-dev

@@ -9,5 +9,7 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from publications import signals, topics  # noqa: F401
         from publications.caching import receivers
+        from publications.pdf import receivers as pdf_receivers
 
         receivers.connect()
+        pdf_receivers.connect()

@@ -1,7 +1,7 @@
 """A publication's own page, and a report's PDF."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -9,7 +9,11 @@ from django.views.generic import DetailView
 
 from core.storage import file_response
 from publications.cards import related_cards
+from publications.drafts import draft_of_item
 from publications.models import Publication, Report
+from publications.pdf.files import current_generated_pdf
+from publications.pdf.jobs import request_pdf
+from publications.pdf.render import media_names, render_pdf, source_html
 from publications.roles import may_preview
 from publications.selectors import SERIES_BOX_SIZE, publication_relations
 from publications.states import State
@@ -93,20 +97,48 @@ class PublicationDetailView(PublicViewMixin, DetailView):
 
 @require_safe
 def report_pdf(request, slug):
-    """Serve a report's PDF while the report is live (to staff at any time)."""
+    """Serve a report's PDF while the report is live (to staff at any time).
+
+    An uploaded PDF is the report's own. Without one, readers get the PDF
+    Folio generates from the web version, and only while it shows what the
+    report says now: until the new one is made, a 503 says to come back.
+    Staff get a preview made on the spot for a report not live, or for
+    any report with ?preview (its unpublished changes with ?preview=draft).
+    """
     report = get_object_or_404(
-        Report.objects.only("slug", "pdf", "status", "publish_at", "unpublish_at"),
+        Report.objects.select_related("publication_type").defer(
+            "search_vector", "pdf_text"
+        ),
         slug=slug,
     )
     is_live = report.is_live()
-    if not is_live and not may_preview(request.user):
+    is_staff = may_preview(request.user)
+    if not is_live and not is_staff:
         raise Http404(_("No PDF found at that address."))
-    if not report.pdf:
-        raise Http404(_("This report has no PDF."))
+    preview = "preview" in request.GET and is_staff
+    if report.pdf and not preview:
+        return _pdf_response(report.pdf.storage, report.pdf.name, report, is_live)
+    if preview or not is_live:
+        return _mark_private(_preview_pdf(request, report))
+    generated = current_generated_pdf(report)
+    if generated is not None:
+        try:
+            return _pdf_response(generated.storage, generated.name, report, True)
+        except Http404:
+            request_pdf(report.pk)
+    response = render(
+        request, "publications/report_pdf_pending.html", {"report": report}, status=503
+    )
+    response["Retry-After"] = "60"
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _pdf_response(storage, name, report, is_live):
     try:
         response = file_response(
-            report.pdf.storage,
-            report.pdf.name,
+            storage,
+            name,
             content_type="application/pdf",
             download_name=f"{report.slug}.pdf",
             cache_control={},
@@ -115,4 +147,19 @@ def report_pdf(request, slug):
         raise Http404(_("No PDF found at that address.")) from error
     if not is_live:
         _mark_private(response)
+    return response
+
+
+def _preview_pdf(request, report):
+    """Return a PDF of *report* (or its unpublished changes) made now, for staff."""
+    source = report
+    if request.GET.get("preview") == "draft":
+        draft = draft_of_item(report)
+        if draft is not None:
+            draft.draft_of = report
+            source = draft
+    pdf, _pages = render_pdf(source_html(source), media=media_names(source))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report.slug}-preview.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response

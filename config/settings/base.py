@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     # Saved versions of reports and related publications, restorable in the admin.
     "reversion",
+    # The queue of background tasks (django.tasks), a table of this database.
+    "django_tasks_db",
     "core",
     "authors",
     "publications",
@@ -223,6 +225,10 @@ LOGGING = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Background tasks (the generated PDFs) wait in a table of the site's own
+# database until `manage.py run_worker` runs them (README, "Report PDFs").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Login throttling: lock out an IP address and username pair after repeated
 # failures. The client address is REMOTE_ADDR; behind N reverse proxies that
 # each append to X-Forwarded-For, set DJANGO_AXES_PROXY_COUNT=N so the address
@@ -303,6 +309,22 @@ FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
 # the rest (50 megapixels of APNG decode in under 5 seconds).
 FOLIO_MAX_IMAGE_FRAMES = env_int("FOLIO_MAX_IMAGE_FRAMES", 300)
 FOLIO_MAX_ANIMATION_PIXELS = env_int("FOLIO_MAX_ANIMATION_PIXELS", 50_000_000)
+
+# The institute as the generated report PDFs name it: on the cover and the
+# last page. The address is one line per line, separated by "|".
+FOLIO_INSTITUTE_NAME = os.environ.get("FOLIO_INSTITUTE_NAME", "") or FOLIO_SITE_NAME
+FOLIO_INSTITUTE_ADDRESS = [
+    line.strip()
+    for line in os.environ.get(
+        "FOLIO_INSTITUTE_ADDRESS", "1200 Example Avenue NW|Washington, DC 20037"
+    ).split("|")
+    if line.strip()
+]
+# A PDF generation is tried this many times before it is marked failed.
+FOLIO_PDF_ATTEMPTS = env_int("FOLIO_PDF_ATTEMPTS", 3)
+# A worker generating a PDF says so this often; a job silent for three
+# times as long was left by a worker that stopped, and is queued again.
+FOLIO_PDF_HEARTBEAT_SECONDS = env_int("FOLIO_PDF_HEARTBEAT_SECONDS", 10)
 
 # Open data: the JSON API and OAI-PMH (opendata). Requests a minute from one
 # client address to either; 0 lifts the limit.

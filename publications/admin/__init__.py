@@ -23,6 +23,7 @@ from publications.admin.inlines import (
     PinnedPublicationInline,
     SummaryPointInline,
 )
+from publications.admin.report_pdf import ReportPdfAdminMixin
 from publications.models import (
     Publication,
     PublicationType,
@@ -43,8 +44,10 @@ _PUBLISHING = (
 
 
 @admin.register(Report)
-class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
+class ReportAdmin(ReportPdfAdminMixin, PublicationExportMixin, PublicationAdminBase):
     publication_kind = Publication.Kind.REPORT
+    readonly_fields = (*PublicationAdminBase.readonly_fields, "generated_pdf_state")
+    actions = (*PublicationAdminBase.actions, "regenerate_pdf")
     list_filter = (
         *PublicationAdminBase.list_filter[:2],
         "series",
@@ -70,7 +73,10 @@ class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
         (_("Text"), {"fields": ("about", "body")}),
         (_("Topics"), {"fields": ("tags", "new_topics")}),
         (_("Series"), {"fields": (("series", "series_position"),)}),
-        (_("Cover image and PDF"), {"fields": ("image", "image_alt", "pdf")}),
+        (
+            _("Cover image and PDF"),
+            {"fields": ("image", "image_alt", "pdf", "generated_pdf_state")},
+        ),
         _RECORD,
         _PUBLISHING,
     )

@@ -1,5 +1,6 @@
 """Folio's publication models, one module per part; import them from here."""
 
+from publications.models.documents import GeneratedPdf
 from publications.models.kinds import RelatedPublication, Report
 from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
 from publications.models.publication import Publication
@@ -15,6 +16,7 @@ from publications.models.versions import ContentVersion
 __all__ = [
     "Authorship",
     "ContentVersion",
+    "GeneratedPdf",
     "PinnedPublication",
     "Publication",
     "PublicationType",

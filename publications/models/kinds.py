@@ -55,6 +55,16 @@ class Report(Publication):
         super().save(*args, **kwargs)
 
     @property
+    def pdf_download_url(self):
+        """Return where readers download the PDF: the uploaded one, or Folio's.
+
+        Every report has one, generated from the web version when no PDF
+        was uploaded; the link stays put while that file is being made, so
+        a cached page never needs to change for it.
+        """
+        return self.link_for("publications:report-pdf")
+
+    @property
     def type_and_number(self):
         """Return e.g. "Special Report No. 277"."""
         if self.number is None:

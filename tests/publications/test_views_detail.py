@@ -68,10 +68,13 @@ class TestReportPage:
         assert 'href="/publications/with-pdf/pdf/"' in content
         assert re.search(r"Download the PDF <span[^>]*>\(PDF, \d+\sbytes\)", content)
 
-    def test_no_pdf_no_download_link(self, client):
-        report = make_report()
+    def test_without_an_upload_the_link_is_to_the_generated_pdf(self, client):
+        report = make_report(slug="no-upload")
 
-        assert "Download the PDF" not in html(client.get(report.get_absolute_url()))
+        content = html(client.get(report.get_absolute_url()))
+
+        # The same link from publication on, whether the file is made yet.
+        assert 'href="/publications/no-upload/pdf/">Download the PDF</a>' in content
 
     def test_sections_come_in_order_with_their_ids_and_headings(self, client):
         report = make_report(
@@ -340,12 +343,10 @@ class TestPdf:
         assert "private" in staff["Cache-Control"]
         assert report.pdf.name.startswith("pdfs/")
 
-    def test_report_without_pdf_or_with_a_missing_file_is_not_found(self, client):
-        make_report(slug="no-pdf")
+    def test_an_uploaded_pdf_whose_file_is_missing_is_not_found(self, client):
         missing = make_report(slug="lost-pdf", pdf=True)
         missing.pdf.storage.delete(missing.pdf.name)
 
-        assert client.get("/publications/no-pdf/pdf/").status_code == 404
         assert client.get("/publications/lost-pdf/pdf/").status_code == 404
 
     def test_pdf_is_not_reachable_through_media_urls(self, client):
