@@ -9,5 +9,8 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from publications import signals  # noqa: F401
         from publications.caching import receivers
+        from publications.derived import changes, drain
 
         receivers.connect()
+        changes.connect()
+        drain.connect()

@@ -1,5 +1,11 @@
 """Folio's publication models, one module per part; import them from here."""
 
+from publications.models.derived import (
+    DrainMark,
+    PublicationChange,
+    RelatedItem,
+    RelatedList,
+)
 from publications.models.kinds import RelatedPublication, Report
 from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
 from publications.models.publication import Publication
@@ -13,9 +19,13 @@ from publications.models.versions import ContentVersion
 __all__ = [
     "Authorship",
     "ContentVersion",
+    "DrainMark",
     "PinnedPublication",
     "Publication",
+    "PublicationChange",
     "PublicationType",
+    "RelatedItem",
+    "RelatedList",
     "RelatedPublication",
     "Report",
     "ReviewEvent",
