@@ -19,7 +19,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.db.models import CharField, Q, StringAgg, Value
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, Lower
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -499,3 +499,58 @@ def _all(masks, size):
     for mask in masks:
         result &= mask
     return result
+
+
+def indexed_listing_choices(*, now=None):
+    """Return selectors.listing_choices() data, counted from the facet index.
+
+    The same rows in the same order; the counts come from the index that
+    is kept current, instead of five grouped counts over every live item
+    (2 s at 100,000 items on the bench's busy machine), and the names from
+    four small tables.
+    """
+    counts = facet_index(now=now).counts(list(FACETS), {}, now=now)
+    types = sorted(
+        PublicationType.objects.filter(slug__in=counts["type"]).values(
+            "slug", "name", "kind", "position"
+        ),
+        key=lambda row: (
+            row["kind"] != PublicationType.Kind.REPORT,
+            row["position"],
+            row["name"],
+        ),
+    )
+    topics = Tag.objects.filter(slug__in=counts["topic"]).order_by("name")
+    series = Series.objects.filter(slug__in=counts["series"]).order_by("title")
+    authors = Author.objects.filter(slug__in=counts["author"]).order_by(
+        Lower("family_name"), Lower("given_names"), "name", "pk"
+    )
+    return {
+        "types": [
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "count": counts["type"][row["slug"]],
+            }
+            for row in types
+        ],
+        "topics": [
+            {"slug": slug, "name": name, "count": counts["topic"][slug]}
+            for slug, name in topics.values_list("slug", "name")
+        ],
+        "series": [
+            {"slug": slug, "name": title, "count": counts["series"][slug]}
+            for slug, title in series.values_list("slug", "title")
+        ],
+        "authors": [
+            {"slug": slug, "name": name, "count": counts["author"][slug]}
+            for slug, name in authors.values_list("slug", "name")
+        ],
+        "years": [
+            {"year": int(year), "count": count}
+            for year, count in sorted(
+                counts["year"].items(), key=lambda item: int(item[0]), reverse=True
+            )
+        ],
+    }

@@ -322,3 +322,44 @@ def test_narrowed_options_are_written_as_the_whole_listings_are(counts):
         expected, _names = forms.field_options(name, CHOICES, field_counts)
         counted = forms._counted_markup(name, whole["counted"][name], field_counts)
         assert counted == expected, name
+
+
+def test_listing_choices_from_the_index_match_the_database_counts(catalogue):
+    from publications.facets import indexed_listing_choices
+    from publications.selectors import listing_choices
+
+    assert indexed_listing_choices() == listing_choices()
+
+
+def _all_counts_match_brute_force(chosen):
+    filters = selector_filters(chosen)
+    counts = all_facet_counts(list(FACETS), filters)
+    records = live_records()
+    for facet in FACETS:
+        assert counts[facet] == brute_force_counts(records, facet, chosen), facet
+    assert count_matching(filters) == sum(
+        all(str(value).lower() in record[name] for name, value in chosen.items())
+        for record in records
+    )
+
+
+def test_index_kept_current_through_publish_withdraw_and_draft_changes(catalogue):
+    from publications.facets import facet_index
+
+    built = facet_index()
+    item = Publication.objects.get(slug="item-3")
+    later = Publication.objects.get(title="Water later")
+
+    item.unpublish_at = ago(1)  # withdrawn
+    item.save()
+    _all_counts_match_brute_force({"topic": "water"})
+    later.publish_at = ago(1)  # the scheduled item goes live now
+    later.save()
+    item.tags.add("Brand new topic")
+    _all_counts_match_brute_force({"type": "special-report"})
+    draft = Publication.objects.get(title="Water draft")
+    draft.title = "Water draft, edited"
+    draft.save()
+    _all_counts_match_brute_force({})
+
+    assert facet_index() is built  # updated in place, never rebuilt
