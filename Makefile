@@ -13,7 +13,7 @@ PORT ?= 8000
 # at; set it to the site's real address when serving behind a proxy.
 FOLIO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format bench bench-export clean python-check
+.PHONY: run serve test lint format bench bench-mixed bench-export clean python-check
 
 python-check:
 	@test -n "$(PYTHON)" || { echo "Folio needs Python 3.12 or newer: install python3.12 or python3.13 and run make again."; exit 1; }
@@ -73,6 +73,20 @@ bench: $(BIN)/.installed-dev
 		{ echo "The site bench needs wrk: apt-get install wrk"; exit 1; }
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/site.sqlite3}" \
 		$(BIN)/python bench/site.py $(BENCH_ARGS)
+
+# Many pages under load, with and without an editor saving (bench/mixed.py):
+# beside a bare Django project and nginx serving the report page as a file.
+# Needs the seeded PostgreSQL database (`make bench` seeds it), wrk, nginx
+# and redis-server; BENCH_ARGS=--quick for a smoke run.
+bench-mixed: $(BIN)/.installed-dev
+	@command -v wrk >/dev/null || apt-get install -y wrk || \
+		{ echo "The mixed bench needs wrk: apt-get install wrk"; exit 1; }
+	@command -v nginx >/dev/null || apt-get install -y nginx-light || \
+		{ echo "The mixed bench needs nginx: apt-get install nginx-light"; exit 1; }
+	@command -v redis-server >/dev/null || apt-get install -y redis-server || \
+		{ echo "The mixed bench needs redis-server: apt-get install redis-server"; exit 1; }
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/site.sqlite3}" \
+		$(BIN)/python bench/mixed.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

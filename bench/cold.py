@@ -125,9 +125,8 @@ def main():
 
     client = Client()
     paths = sample_paths(args.pages)
-    from publications.facets import FacetIndex
-
     from publications.derived.related import stored_related_ids
+    from publications.facets import FacetIndex
     from publications.models import Publication
 
     # Ranked once per item (update_related_items ranks them all): here only
