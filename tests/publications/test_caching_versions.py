@@ -10,9 +10,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from publications.caching import content_version, remember
+from publications.derived.changes import record_changes
 from publications.models import ContentVersion, Publication, PublicationType
 from publications.paging import count_publications
-from publications.derived.changes import record_changes
 from publications.selectors import listing_choices
 from tests.factories import (
     ago,

@@ -1,4 +1,4 @@
-"""Stored related items: ranked once, kept equal to a fresh ranking as content changes."""
+"""Stored related items: ranked once, then kept equal to a fresh ranking."""
 
 import pytest
 from django.db import connection
