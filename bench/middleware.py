@@ -33,6 +33,18 @@ STARTPROJECT_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 PATH = "/bench/minimal/25000/"
+# What core.middleware's classes replace.
+DJANGO_CLASSES = {
+    "core.middleware.CachedPolicyCSPMiddleware": (
+        "django.middleware.csp.ContentSecurityPolicyMiddleware"
+    ),
+    "core.middleware.ChecksumConditionalGetMiddleware": (
+        "django.middleware.http.ConditionalGetMiddleware"
+    ),
+    "core.middleware.LazyMessageMiddleware": (
+        "django.contrib.messages.middleware.MessageMiddleware"
+    ),
+}
 # Left out with sessions: what needs them (authentication, messages, axes).
 NEED_SESSIONS = ("Authentication", "Message", "Axes")
 
@@ -94,7 +106,13 @@ def main():
     from django.conf import settings
 
     stack = list(settings.MIDDLEWARE)
-    variants = {"Folio's stack": stack, "startproject's stack": STARTPROJECT_MIDDLEWARE}
+    variants = {
+        "Folio's stack": stack,
+        "Folio's stack, Django's own classes": [
+            DJANGO_CLASSES.get(name, name) for name in stack
+        ],
+        "startproject's stack": STARTPROJECT_MIDDLEWARE,
+    }
     for name in stack:
         names = (name,)
         if name.endswith(".SessionMiddleware"):

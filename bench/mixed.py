@@ -257,7 +257,13 @@ def main():
     parser.add_argument("--searches", type=int, default=30)
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="A short smoke run.")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="Only bare Django, nginx and Folio's minimal view.",
+    )
     args = parser.parse_args()
+    runs = RUNS[:3] if args.floor else RUNS
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.rounds, args.seconds = 1, 5
@@ -273,7 +279,7 @@ def main():
     )
     base = site.django_env(args)
     base.pop("FOLIO_PAGE_CACHE_SECONDS")
-    rows = {name: [] for name in RUNS}
+    rows = {name: [] for name in runs}
     editors = []
     with Redis(port=REDIS_PORT) as redis_server:
         folio_env = {**base, "REDIS_URL": redis_server.url}
@@ -303,7 +309,7 @@ def main():
                 }
                 for number in range(1, args.rounds + 1):
                     print(f"\nRound {number} of {args.rounds}:", flush=True)
-                    for name in RUNS:
+                    for name in runs:
                         url, paths = targets[name]
                         load_average = os.getloadavg()[0]
                         if name.endswith("editor at work"):
