@@ -30,6 +30,8 @@ class Server:
         self.env = env
         self.log_path = log_path
         self.process = None
+        # The checkout served: another one (bench/mixed.py --compare) may be.
+        self.root = ROOT
         self.ready_path = "/healthz" if app == "config.wsgi" else "/"
 
     @property
@@ -47,12 +49,12 @@ class Server:
             "--workers",
             str(self.workers),
             "--chdir",
-            str(ROOT),
+            str(self.root),
         ]
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -47,6 +47,7 @@ FOLIO_PORT = 8111
 BARE_PORT = 8112
 NGINX_PORT = 8113
 REDIS_PORT = 8114
+COMPARE_PORT = 8115
 ZIPF_EXPONENT = 1.0
 # Shares of the mix: report pages, topic listings, searches.
 MIX = {"report": 0.70, "topic listing": 0.27, "search": 0.03}
@@ -258,12 +259,19 @@ def main():
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="A short smoke run.")
     parser.add_argument(
+        "--compare",
+        type=Path,
+        help="Another Folio checkout (such as main) whose mix runs interleaved.",
+    )
+    parser.add_argument(
         "--floor",
         action="store_true",
         help="Only bare Django, nginx and Folio's minimal view.",
     )
     args = parser.parse_args()
     runs = RUNS[:3] if args.floor else RUNS
+    if args.compare and not args.floor:
+        runs = (*runs, *(f"{name} ({args.compare.name})" for name in RUNS[2:]))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.rounds, args.seconds = 1, 5
@@ -296,7 +304,8 @@ def main():
             log_path=RESULTS / "gunicorn-bare-django.log",
             app="bench.bare.wsgi",
         )
-        with folio, bare:
+        other = _other_server(args, folio_env)
+        with folio, bare, other:
             _, report_html = load.check(folio.base_url + kinds["report"][0])
             minimal = f"/bench/minimal/{len(report_html)}/"
             with Nginx(port=NGINX_PORT, html=report_html) as nginx:
@@ -307,12 +316,23 @@ def main():
                     "Folio mix": (folio.base_url + "/", paths_file),
                     "Folio mix, editor at work": (folio.base_url + "/", paths_file),
                 }
+                if args.compare:
+                    name = args.compare.name
+                    targets[f"Folio minimal view ({name})"] = (
+                        other.base_url + minimal,
+                        None,
+                    )
+                    for run in ("Folio mix", "Folio mix, editor at work"):
+                        targets[f"{run} ({name})"] = (other.base_url + "/", paths_file)
                 for number in range(1, args.rounds + 1):
                     print(f"\nRound {number} of {args.rounds}:", flush=True)
                     for name in runs:
                         url, paths = targets[name]
+                        for server in (folio, other):
+                            if isinstance(server, load.Server):
+                                _settle(server.base_url + "/healthz")
                         load_average = os.getloadavg()[0]
-                        if name.endswith("editor at work"):
+                        if "editor at work" in name:
                             with Editor(folio_env) as editor:
                                 figures = _run(url, paths, args)
                             editors.append(editor.figures)
@@ -349,6 +369,43 @@ def main():
         )
     )
     print(f"\nFigures saved to {output.relative_to(ROOT)}.")
+
+
+class _Nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+
+def _other_server(args, env):
+    """Return the gunicorn of the --compare checkout (or a stand-in)."""
+    if not args.compare:
+        return _Nothing()
+    server = load.Server(
+        port=COMPARE_PORT,
+        workers=args.workers,
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(args.compare)},
+        log_path=RESULTS / "gunicorn-mixed-compare.log",
+    )
+    server.root = args.compare.resolve()
+    return server
+
+
+def _settle(url, *, seconds=30):
+    """Wait until *url* answers within half a second: the last run's backlog
+    is served, so it does not count against the next."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            load.fetch(url)
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.5:
+            return
+        time.sleep(1)
 
 
 def _run(url, paths, args):
