@@ -22,7 +22,7 @@ ifneq ($(FOLIO_PURGE_BACKEND),)
 WORKERS += "$(BIN)/python manage.py run_purger"
 endif
 
-.PHONY: run serve test lint format bench bench-export bench-report-page clean python-check pango-check
+.PHONY: run serve test lint format bench bench-mixed bench-export bench-report-page clean python-check pango-check
 
 python-check:
 	@test -n "$(PYTHON)" || { echo "Folio needs Python 3.12 or newer: install python3.12 or python3.13 and run make again."; exit 1; }
@@ -103,6 +103,20 @@ bench-report-page: $(BIN)/.installed-dev
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 		{ echo "needs nginx: apt-get install nginx"; exit 1; }
 	$(BIN)/python bench/report_page.py $(BENCH_ARGS)
+
+# Many pages under load, with and without an editor saving (bench/mixed.py):
+# beside a bare Django project and nginx serving the report page as a file.
+# Needs the seeded PostgreSQL database (`make bench` seeds it), wrk, nginx
+# and redis-server; BENCH_ARGS=--quick for a smoke run.
+bench-mixed: $(BIN)/.installed-dev
+	@command -v wrk >/dev/null || apt-get install -y wrk || \
+		{ echo "The mixed bench needs wrk: apt-get install wrk"; exit 1; }
+	@command -v nginx >/dev/null || apt-get install -y nginx-light || \
+		{ echo "The mixed bench needs nginx: apt-get install nginx-light"; exit 1; }
+	@command -v redis-server >/dev/null || apt-get install -y redis-server || \
+		{ echo "The mixed bench needs redis-server: apt-get install redis-server"; exit 1; }
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/site.sqlite3}" \
+		$(BIN)/python bench/mixed.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

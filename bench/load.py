@@ -13,6 +13,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 WRK_SCRIPT = BENCH / "wrk_summary.lua"
+WRK_PATHS_SCRIPT = BENCH / "wrk_paths.lua"
 
 
 class Server:
@@ -22,12 +23,16 @@ class Server:
     worker too.
     """
 
-    def __init__(self, *, port, workers, env, log_path):
+    def __init__(self, *, port, workers, env, log_path, app="config.wsgi"):
+        self.app = app
         self.port = port
         self.workers = workers
         self.env = env
         self.log_path = log_path
         self.process = None
+        # The checkout served: another one (bench/mixed.py --compare) may be.
+        self.root = ROOT
+        self.ready_path = "/healthz" if app == "config.wsgi" else "/"
 
     @property
     def base_url(self):
@@ -38,18 +43,18 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi",
+            self.app,
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
             str(self.workers),
             "--chdir",
-            str(ROOT),
+            str(self.root),
         ]
         with open(self.log_path, "w") as log:
             self.process = subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -74,7 +79,7 @@ class Server:
                     + Path(self.log_path).read_text()[-2000:]
                 )
             try:
-                if fetch(self.base_url + "/healthz")[0] == 200:
+                if fetch(self.base_url + self.ready_path)[0] == 200:
                     return
             except OSError:
                 pass
@@ -117,9 +122,21 @@ def check(url):
     return headers, body
 
 
-def wrk(url, *, connections, seconds, threads=2):
-    """Load *url* with wrk; return requests/s, latency percentiles and errors."""
+def wrk(url, *, connections, seconds, threads=2, paths_file=None):
+    """Load *url* with wrk; return requests/s, latency percentiles and errors.
+
+    With *paths_file*, the paths it lists (one a line) are requested in
+    turn on *url*'s server instead (wrk_paths.lua).
+    """
     threads = min(threads, connections)
+    script, env = WRK_SCRIPT, None
+    if paths_file is not None:
+        script = WRK_PATHS_SCRIPT
+        env = {
+            **os.environ,
+            "WRK_PATHS": str(paths_file),
+            "WRK_SUMMARY": str(WRK_SCRIPT),
+        }
     command = [
         "wrk",
         f"-t{threads}",
@@ -128,11 +145,16 @@ def wrk(url, *, connections, seconds, threads=2):
         "--timeout",
         "10s",
         "-s",
-        str(WRK_SCRIPT),
+        str(script),
         url,
     ]
     completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 60, check=True
+        command,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+        env=env,
     )
     line = next(
         line for line in completed.stdout.splitlines() if line.startswith("WRK_JSON ")

@@ -9,7 +9,10 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from publications import signals, topics  # noqa: F401
         from publications.caching import receivers
+        from publications.derived import changes, drain
         from publications.pdf import receivers as pdf_receivers
 
         receivers.connect()
         pdf_receivers.connect()
+        changes.connect()
+        drain.connect()

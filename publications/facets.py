@@ -14,21 +14,28 @@ has five facets. In arrays the five took 2 ms for a rare pair of filters and
 search asks the database, for the ids it matches.
 """
 
+import threading
+from datetime import timedelta
+
 import numpy as np
-from django.db.models import CharField, StringAgg, Value
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
+from django.db.models import CharField, Q, StringAgg, Value
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, Lower
+from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
-from publications.caching import remember
+from publications.caching.entries import PRESENT_TOLERANCE_SECONDS
+from publications.derived.drain import KEEP_CHANGES
 from publications.models import (
     Authorship,
     Publication,
+    PublicationChange,
     PublicationType,
     Series,
     TaggedPublication,
 )
 from publications.selectors import filter_publications
+from publications.states import Status
 
 # Facet (the listing's field name): the filter_publications arguments that
 # are its own filter.
@@ -69,10 +76,38 @@ def count_matching(filters, *, now=None):
 
 
 def facet_index(*, now=None):
-    """Return the FacetIndex of the live items, remembered per content version."""
-    return remember(
-        "facet-index", lambda: FacetIndex.build(now=now), now=now, in_process=True
-    )
+    """Return the FacetIndex of the items live at *now*, kept in this process.
+
+    It is built once per process and then kept current from the change
+    queue (publications.derived): each use reads the changes queued since
+    the last, and the items that went live or left since then, and updates
+    only their entries. No reader waits for a whole rebuild after a change
+    (1.9 s at 100,000 items on the bench's busy machine).
+    """
+    now = now or timezone.now()
+    if abs((timezone.now() - now).total_seconds()) > PRESENT_TOLERANCE_SECONDS:
+        return FacetIndex.build(now=now)
+    with _index_lock:
+        index = _kept_index.get("index")
+        if index is None or not index.sync(now=now):
+            index = FacetIndex.build(now=now)
+            _kept_index["index"] = index
+        return index
+
+
+# The index this process keeps: built on first use, synced on each.
+_kept_index = {}
+_index_lock = threading.Lock()
+# A change is looked for this long after it was queued: ids are handed out
+# at insert, and a transaction may commit well after it queued a change.
+SYNC_MARGIN = timedelta(minutes=2)
+# More changes than this at once: rebuilding costs less than updating.
+SYNC_LIMIT = 2_000
+
+
+def forget_facet_index():
+    """Drop the index this process keeps (for tests that swap databases)."""
+    _kept_index.clear()
 
 
 class _Codes:
@@ -88,6 +123,14 @@ class _Codes:
     def number(self, value):
         return self.numbers.get(str(value), -1)
 
+    def add(self, value):
+        """Return the number of *value*, numbering it if it is new."""
+        value = str(value)
+        if value not in self.numbers:
+            self.numbers[value] = len(self.values)
+            self.values.append(value)
+        return self.numbers[value]
+
 
 class FacetIndex:
     """The live items' facet values as arrays, one position per item.
@@ -96,14 +139,20 @@ class FacetIndex:
     (item position, option number) hold the topics and authors.
     """
 
-    def __init__(self, *, ids, columns, pairs, codes, tag_numbers):
+    def __init__(self, *, ids, columns, pairs, codes, tag_numbers, option_ids):
         self.ids = ids
         self.columns = columns
         self.pairs = pairs
         self.codes = codes
         # Topic pages filter by the tag's id, the listing by its slug.
         self.tag_numbers = tag_numbers
+        # {facet: array giving each option id its number} for type, series,
+        # topic and author, to read changed items' values.
+        self.option_ids = option_ids
         self._last_masks = None
+        self.synced_at = None
+        # Changes applied within SYNC_MARGIN of synced_at: {id: changed_at}.
+        self.seen_changes = {}
 
     def __getstate__(self):
         # What a request asked last is not part of what is remembered.
@@ -111,7 +160,11 @@ class FacetIndex:
 
     @classmethod
     def build(cls, *, now=None):
-        """Read the live items' facet values: seven queries, however many items."""
+        """Read the live items' facet values: eight queries, however many items."""
+        now = now or timezone.now()
+        # Read first: a change committed while the rest is read is applied
+        # again at the next sync, which is harmless.
+        seen = _recent_changes(now)
         # id, type, series (0 for none), year; in ascending id order, for
         # searchsorted.
         items = _integer_rows(
@@ -153,13 +206,125 @@ class FacetIndex:
             "author": _pairs(authored, ids, _numbers(codes["author"], authors)),
         }
         tag_numbers = {pk: codes["topic"].number(slug) for pk, slug in tags.items()}
-        return cls(
+        index = cls(
             ids=ids,
             columns=columns,
             pairs=pairs,
             codes=codes,
             tag_numbers=tag_numbers,
+            option_ids={
+                "type": _numbers(codes["type"], types),
+                "series": _numbers(codes["series"], series),
+                "topic": _numbers(codes["topic"], tags),
+                "author": _numbers(codes["author"], authors),
+            },
         )
+        index.synced_at = now
+        index.seen_changes = dict(seen)
+        return index
+
+    def sync(self, *, now):
+        """Apply what changed since the last sync; False if a rebuild is due.
+
+        Two queries: the changes queued within SYNC_MARGIN, and the items
+        whose scheduled moment came. A change to everything (a renamed
+        option), more than SYNC_LIMIT changes, or an index older than the
+        queue keeps changes, asks for a rebuild.
+        """
+        if now == self.synced_at:
+            # Synced already for this moment (one request asks several times).
+            return True
+        if now - self.synced_at > KEEP_CHANGES - SYNC_MARGIN:
+            return False
+        recent = _recent_changes(min(now, self.synced_at))
+        new = [(pk, change) for pk, change in recent if pk not in self.seen_changes]
+        ids = {change for _, change in new}
+        if None in ids or len(ids) > SYNC_LIMIT:
+            return False
+        if now > self.synced_at:
+            ids |= _scheduled_between(self.synced_at, now)
+        if ids:
+            self._apply(ids, now=now)
+        self.seen_changes = dict(recent)
+        self.synced_at = max(now, self.synced_at)
+        return True
+
+    def _option_numbers(self, facet, option_ids):
+        """Return the numbers of *option_ids*, numbering options added since.
+
+        Series id 0 (no series) is -1, as in build().
+        """
+        number_of = self.option_ids[facet]
+        unknown = sorted(
+            {int(pk) for pk in option_ids if pk >= len(number_of) or number_of[pk] < 0}
+            - {0}
+        )
+        if unknown:
+            slugs = dict(
+                _OPTION_MODELS[facet]().filter(pk__in=unknown).values_list("pk", "slug")
+            )
+            grown = np.full(max(max(unknown) + 1, len(number_of)), -1, dtype=np.int32)
+            grown[: len(number_of)] = number_of
+            for pk, slug in slugs.items():
+                grown[pk] = self.codes[facet].add(slug)
+                if facet == "topic":
+                    self.tag_numbers[pk] = int(grown[pk])
+            self.option_ids[facet] = number_of = grown
+        return _option_numbers(number_of, option_ids)
+
+    def _apply(self, changed, *, now):
+        """Replace the entries of items *changed* with their values at *now*."""
+        changed = np.array(sorted(changed), dtype=np.int64)
+        rows = _integer_rows(
+            Publication.objects.live(now=now).filter(pk__in=changed.tolist()),
+            "pk",
+            "publication_type_id",
+            Coalesce("report__series_id", 0),
+            ExtractYear("publish_at"),
+        )
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]
+        added = rows[:, 0]
+        tagged = _integer_rows(
+            TaggedPublication.objects.filter(content_object_id__in=added.tolist()),
+            "content_object_id",
+            "tag_id",
+        )
+        authored = _integer_rows(
+            Authorship.objects.filter(publication_id__in=added.tolist()),
+            "publication_id",
+            "author_id",
+        )
+        values = {
+            "type": self._option_numbers("type", rows[:, 1]),
+            "series": self._option_numbers("series", rows[:, 2]),
+            "topic": self._option_numbers("topic", tagged[:, 1]),
+            "author": self._option_numbers("author", authored[:, 1]),
+        }
+        years = [self.codes["year"].add(year) for year in rows[:, 3].tolist()]
+        values["year"] = np.array(years, dtype=np.int32)
+        kept = ~np.isin(self.ids, changed)
+        merged = np.concatenate([self.ids[kept], added])
+        order = np.argsort(merged, kind="stable")
+        # Where each kept item and each added item now sits.
+        place = np.empty(len(merged), dtype=np.int64)
+        place[order] = np.arange(len(merged))
+        kept_place = np.full(len(self.ids), -1, dtype=np.int64)
+        kept_place[kept] = place[: int(kept.sum())]
+        added_place = place[int(kept.sum()) :]
+        self.ids = merged[order]
+        for name in self.columns:
+            self.columns[name] = np.concatenate(
+                [self.columns[name][kept], values[name]]
+            )[order].astype(np.int32)
+        for name, pairs in (("topic", tagged), ("author", authored)):
+            items, numbers = self.pairs[name]
+            stays = kept[items]
+            where = np.searchsorted(added, pairs[:, 0])
+            self.pairs[name] = (
+                np.concatenate([kept_place[items[stays]], added_place[where]]),
+                np.concatenate([numbers[stays], values[name]]).astype(np.int32),
+            )
+        self._last_masks = None
 
     def count(self, filters, *, now=None):
         """Return how many items match every one of *filters*."""
@@ -263,6 +428,44 @@ def _integer_rows(queryset, *fields):
     return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, len(fields))
 
 
+# The model of each facet's options, for options added since the build.
+_OPTION_MODELS = {
+    "type": lambda: PublicationType.objects.all(),
+    "series": lambda: Series.objects.all(),
+    "topic": lambda: Tag.objects.all(),
+    "author": lambda: Author.objects.all(),
+}
+
+
+def _recent_changes(since):
+    """Return [(change id, publication id)] queued from SYNC_MARGIN before *since*."""
+    return list(
+        PublicationChange.objects.filter(changed_at__gte=since - SYNC_MARGIN)
+        .order_by()
+        .values_list("id", "publication_id")
+    )
+
+
+def _scheduled_between(start, end):
+    """Return ids of items that went live or left after *start*, by *end*."""
+    return set(
+        Publication.objects.filter(status=Status.PUBLISHED)
+        .filter(
+            Q(publish_at__gt=start, publish_at__lte=end)
+            | Q(unpublish_at__gte=start, unpublish_at__lt=end)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def _option_numbers(number_of, option_ids):
+    """Return the numbers of *option_ids* by *number_of*, -1 for unknown ids."""
+    inside = option_ids < len(number_of)
+    numbers = np.full(len(option_ids), -1, dtype=np.int32)
+    numbers[inside] = number_of[option_ids[inside]]
+    return numbers
+
+
 def _numbers(codes, slugs):
     """Return an array giving each option id (by *slugs*) its number, else -1."""
     number_of = np.full(max(slugs, default=0) + 1, -1, dtype=np.int32)
@@ -296,3 +499,66 @@ def _all(masks, size):
     for mask in masks:
         result &= mask
     return result
+
+
+def indexed_listing_choices(*, now=None):
+    """Return selectors.listing_choices() data, counted from the facet index.
+
+    The same rows in the same order; the counts come from the index that
+    is kept current, instead of five grouped counts over every live item
+    (2 s at 100,000 items on the bench's busy machine), and the names from
+    four small tables.
+    """
+    counts = facet_index(now=now).counts(list(FACETS), {}, now=now)
+    # Every option, filtered here: a 2,000-slug IN list costs more to plan.
+    types = sorted(
+        (
+            row
+            for row in PublicationType.objects.values(
+                "slug", "name", "kind", "position"
+            )
+            if row["slug"] in counts["type"]
+        ),
+        key=lambda row: (
+            row["kind"] != PublicationType.Kind.REPORT,
+            row["position"],
+            row["name"],
+        ),
+    )
+    topics = Tag.objects.order_by("name")
+    series = Series.objects.order_by("title")
+    authors = Author.objects.order_by(
+        Lower("family_name"), Lower("given_names"), "name", "pk"
+    )
+    return {
+        "types": [
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "count": counts["type"][row["slug"]],
+            }
+            for row in types
+        ],
+        "topics": [
+            {"slug": slug, "name": name, "count": counts["topic"][slug]}
+            for slug, name in topics.values_list("slug", "name")
+            if slug in counts["topic"]
+        ],
+        "series": [
+            {"slug": slug, "name": title, "count": counts["series"][slug]}
+            for slug, title in series.values_list("slug", "title")
+            if slug in counts["series"]
+        ],
+        "authors": [
+            {"slug": slug, "name": name, "count": counts["author"][slug]}
+            for slug, name in authors.values_list("slug", "name")
+            if slug in counts["author"]
+        ],
+        "years": [
+            {"year": int(year), "count": count}
+            for year, count in sorted(
+                counts["year"].items(), key=lambda item: int(item[0]), reverse=True
+            )
+        ],
+    }

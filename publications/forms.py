@@ -6,9 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from publications.caching import remember, remember_each
-from publications.facets import all_facet_counts, other_filters
+from publications.facets import (
+    all_facet_counts,
+    indexed_listing_choices,
+    other_filters,
+)
 from publications.filters import FILTERS, PublicationFilters
-from publications.selectors import listing_choices
 from publications.widgets import (
     PrerenderedSelect,
     counted_option,
@@ -112,7 +115,9 @@ def listing_options(filters, *, fields, now=None):
 
 
 def _whole_listing_options(now):
-    return _whole_listing_options_from(listing_choices(now=now))
+    # Counted from the facet index, which is kept current: cheap to rebuild
+    # after each change (selectors.listing_choices() counts in SQL).
+    return _whole_listing_options_from(indexed_listing_choices(now=now))
 
 
 def _whole_listing_options_from(choices):

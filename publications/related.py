@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from publications.caching import remember
+from publications.caching.entries import PRESENT_TOLERANCE_SECONDS
 from publications.models import PinnedPublication, Publication, TaggedPublication
 from publications.querysets import live_condition
 
@@ -16,7 +17,7 @@ def related_publications(publication, *, limit=None, now=None):
     Items pinned by editors come first, in pinned order; then live items
     sharing at least one tag, most shared first, then newest, then highest
     id. *publication* itself is never included and nothing unrelated pads
-    the list. The ranked ids are remembered until content changes (see
+    the list. The ranked ids are stored and kept current (see
     related_publication_ids()), and the query fetches only those.
     """
     if limit is None:
@@ -30,20 +31,42 @@ def related_publications(publication, *, limit=None, now=None):
 def related_publication_ids(publication, *, limit=None, now=None, remembered=True):
     """Return the ids of related_publications(), in order.
 
-    They are found by reading few tag rows (see _related_ids) and, if
-    *remembered*, kept until content changes or a scheduled item goes live
-    or leaves (see publications.caching).
+    The live pins first; then, if *remembered*, the ranked items stored for
+    *publication* (RelatedItem rows, kept current by publications.derived
+    as content changes), found afresh by reading few tag rows and stored
+    the first time they are asked for. A preview (not *remembered*), a
+    longer list than is stored, or another moment than now ranks afresh.
     """
     if limit is None:
         limit = settings.FOLIO_RELATED_COUNT
     if limit <= 0:
         return []
-    if not remembered:
-        return _related_ids(publication, limit=limit, now=now)
-    return remember(
-        f"related:{publication.pk}:{limit}",
-        lambda: _related_ids(publication, limit=limit, now=now),
-        now=now,
+    pinned = _live_pins(publication, limit=limit, now=now)
+    need = limit - len(pinned)
+    if not need:
+        return pinned
+    if remembered and limit <= settings.FOLIO_RELATED_COUNT and _is_present(now):
+        from publications.derived.related import stored_related_ids
+
+        ranked = stored_related_ids(publication, now=now)
+    else:
+        ranked = [row[0] for row in ranked_related(publication, limit=need, now=now)]
+    return pinned + ranked[:need]
+
+
+def _is_present(now):
+    """Return True if *now* is the present: stored lists are ranked for it."""
+    if now is None:
+        return True
+    return abs((timezone.now() - now).total_seconds()) <= PRESENT_TOLERANCE_SECONDS
+
+
+def _live_pins(publication, *, limit, now):
+    pins = PinnedPublication.objects.filter(source_id=publication.pk)
+    return list(
+        pins.filter(live_condition("target", now=now))
+        .order_by("position", "pk")
+        .values_list("target_id", flat=True)[:limit]
     )
 
 
@@ -63,9 +86,11 @@ def _rows_in_order(publication, ids, *, now):
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def _related_ids(publication, *, limit, now):
-    """Return the ids related_publications() shows, reading few tag rows.
+def ranked_related(publication, *, limit, now=None):
+    """Return (id, shared tags, publish_at) of the best *limit* items sharing tags.
 
+    Live items other than *publication* and its pins (live or not), most
+    shared tags first, then newest, then highest id; read from few tag rows.
     Counting shared tags for every item that shares one reads most of the
     site when a tag is popular. An item sharing at least k of the n own
     tags carries at least one of any n - k + 1 of them, so, for k from n
@@ -74,16 +99,10 @@ def _related_ids(publication, *, limit, now):
     higher. A few values of k are tried (see _shared_tag_steps); at k = 1
     every sharing item is counted, in one grouped pass.
     """
-    pins = PinnedPublication.objects.filter(source_id=publication.pk)
-    pinned = list(
-        pins.filter(live_condition("target", now=now))
-        .order_by("position", "pk")
-        .values_list("target_id", flat=True)[:limit]
-    )
-    need = limit - len(pinned)
     own = _own_tags_rarest_first(publication)
-    if not need or not own:
-        return pinned
+    if limit <= 0 or not own:
+        return []
+    pins = PinnedPublication.objects.filter(source_id=publication.pk)
     candidates = (
         Publication.objects.live(now=now)
         .exclude(pk=publication.pk)
@@ -101,10 +120,10 @@ def _related_ids(publication, *, limit, now):
             candidates.filter(pk__in=carrying)
             .annotate(shared=_shared_tags(own, OuterRef("pk")))
             .order_by("-shared", "-publish_at", "-pk")
-            .values_list("pk", flat=True)[:need]
+            .values_list("pk", "shared", "publish_at")[:limit]
         )
-        if len(found) == need:
-            return pinned + found
+        if len(found) == limit:
+            return found
     sharing = (
         TaggedPublication.objects.filter(
             live_condition("content_object", now=now), tag_id__in=own
@@ -114,9 +133,9 @@ def _related_ids(publication, *, limit, now):
         .values("content_object_id", "content_object__publish_at")
         .annotate(shared=Count("*"))
         .order_by("-shared", "-content_object__publish_at", "-content_object_id")
-        .values_list("content_object_id", flat=True)
+        .values_list("content_object_id", "shared", "content_object__publish_at")
     )
-    return pinned + list(sharing[:need])
+    return list(sharing[:limit])
 
 
 def _shared_tag_steps(own_count):

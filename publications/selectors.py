@@ -167,8 +167,9 @@ def publication_relations(publication, *, now=None, remembered=True):
             "topics": list(publication.tags.order_by("name")),
             "summary_points": [],
             "series_others": [],
+            # Stored and kept current, unless this is a preview.
             "related_ids": related_publication_ids(
-                publication, now=now, remembered=False
+                publication, now=now, remembered=remembered
             ),
         }
         if isinstance(publication, Report):

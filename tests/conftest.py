@@ -61,12 +61,15 @@ def clear_cache():
     from django.core.cache import cache
 
     from publications.caching import forget_in_process
+    from publications.facets import forget_facet_index
 
     cache.clear()
     forget_in_process()
+    forget_facet_index()
     yield
     cache.clear()
     forget_in_process()
+    forget_facet_index()
 
 
 @pytest.fixture(scope="session")

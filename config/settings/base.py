@@ -85,16 +85,17 @@ MIDDLEWARE = [
     # surrogate keys for a shared cache in front, with a purge backend set.
     "publications.caching.shared_caches.SharedCacheHeadersMiddleware",
     "publications.caching.pages.PublicPageCacheMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # core.middleware: Django's own, minus per-request work nothing uses.
+    "core.middleware.CachedPolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 answers for freshly built pages (the page cache answers
     # conditional requests for the pages it serves).
-    "django.middleware.http.ConditionalGetMiddleware",
+    "core.middleware.ChecksumConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",

@@ -1,5 +1,11 @@
 """Folio's publication models, one module per part; import them from here."""
 
+from publications.models.derived import (
+    DrainMark,
+    PublicationChange,
+    RelatedItem,
+    RelatedList,
+)
 from publications.models.documents import GeneratedPdf
 from publications.models.kinds import RelatedPublication, Report
 from publications.models.parts import Authorship, PinnedPublication, SummaryPoint
@@ -16,11 +22,15 @@ from publications.models.versions import ContentVersion
 __all__ = [
     "Authorship",
     "ContentVersion",
+    "DrainMark",
     "GeneratedPdf",
     "PinnedPublication",
     "Publication",
+    "PublicationChange",
     "PublicationType",
     "PurgeRequest",
+    "RelatedItem",
+    "RelatedList",
     "RelatedPublication",
     "Report",
     "ReviewEvent",

@@ -199,19 +199,22 @@ def test_options_listing_nothing_are_left_out_but_the_chosen_one_stays(
     assert '<option value="peace-brief">Peace Brief (1)</option>' in content
 
 
-def test_facets_are_counted_from_an_index_read_once_per_content_version(
+def test_facets_index_is_built_once_then_updated_from_the_change_queue(
     catalogue, django_assert_num_queries
 ):
     filters = {"type_slug": "analysis", "topic_slug": "water", "year": 2024}
 
-    # The content version, the live items, their topics and authors, and
+    # The queued changes, the live items, their topics and authors, and
     # the slugs of types, series, topics and authors.
     with django_assert_num_queries(8):
         all_facet_counts(list(FACETS), filters)
-    with django_assert_num_queries(1):
+    # The changes queued since, and items whose scheduled moment came.
+    with django_assert_num_queries(2):
         all_facet_counts(list(FACETS), {"author_slug": "bo", "series_slug": "energy"})
     make_report(title="New", tags=["Water"], type_slug="analysis")
-    with django_assert_num_queries(8):
+    # Those two, then the changed item's row, topics and authors, and the
+    # slug of its author, new to the index: no rebuild.
+    with django_assert_num_queries(6):
         counts = all_facet_counts(["topic"], {"type_slug": "analysis"})
 
     assert counts["topic"] == brute_force_counts(
@@ -226,11 +229,13 @@ def test_a_search_asks_the_database_once_for_its_matches_unranked(catalogue):
         all_facet_counts(list(FACETS), {"query": "water", "type_slug": "analysis"})
         count_matching({"query": "water", "type_slug": "analysis"})
 
-    # Outside a request each call reads the content version too.
+    # Each call also syncs the index: the change queue, and items whose
+    # scheduled moment came (or left: "unpublish_at" < now).
     searches = [
         query["sql"].lower()
         for query in queries.captured_queries
-        if "publications_contentversion" not in query["sql"]
+        if "publications_publicationchange" not in query["sql"]
+        and '"unpublish_at" < ' not in query["sql"]
     ]
     assert len(searches) == 1
     assert "ts_headline" not in searches[0] and "ts_rank" not in searches[0]
@@ -317,3 +322,44 @@ def test_narrowed_options_are_written_as_the_whole_listings_are(counts):
         expected, _names = forms.field_options(name, CHOICES, field_counts)
         counted = forms._counted_markup(name, whole["counted"][name], field_counts)
         assert counted == expected, name
+
+
+def test_listing_choices_from_the_index_match_the_database_counts(catalogue):
+    from publications.facets import indexed_listing_choices
+    from publications.selectors import listing_choices
+
+    assert indexed_listing_choices() == listing_choices()
+
+
+def _all_counts_match_brute_force(chosen):
+    filters = selector_filters(chosen)
+    counts = all_facet_counts(list(FACETS), filters)
+    records = live_records()
+    for facet in FACETS:
+        assert counts[facet] == brute_force_counts(records, facet, chosen), facet
+    assert count_matching(filters) == sum(
+        all(str(value).lower() in record[name] for name, value in chosen.items())
+        for record in records
+    )
+
+
+def test_index_kept_current_through_publish_withdraw_and_draft_changes(catalogue):
+    from publications.facets import facet_index
+
+    built = facet_index()
+    item = Publication.objects.get(slug="item-3")
+    later = Publication.objects.get(title="Water later")
+
+    item.unpublish_at = ago(1)  # withdrawn
+    item.save()
+    _all_counts_match_brute_force({"topic": "water"})
+    later.publish_at = ago(1)  # the scheduled item goes live now
+    later.save()
+    item.tags.add("Brand new topic")
+    _all_counts_match_brute_force({"type": "special-report"})
+    draft = Publication.objects.get(title="Water draft")
+    draft.title = "Water draft, edited"
+    draft.save()
+    _all_counts_match_brute_force({})
+
+    assert facet_index() is built  # updated in place, never rebuilt

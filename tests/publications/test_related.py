@@ -147,12 +147,32 @@ class TestRelatedPublications:
         pin(source, *[make_report() for _ in range(size)])
 
         with CaptureQueriesContext(connection) as queries:
-            related = list(related_publications(source, limit=size * 3))
+            related = list(related_publications(source, limit=size * 3 + 1))
 
-        # The content version, pins, own tags, at most five rare-tag passes,
-        # the grouped pass and the rows.
-        assert len(queries) <= 10
+        # Ranked afresh (a longer list than is stored): pins, own tags, at
+        # most five rare-tag passes, the grouped pass and the rows.
+        assert len(queries) <= 9
         assert len(related) == size * 3
+
+    @pytest.mark.parametrize("size", [1, 10, 30])
+    def test_stored_list_reads_in_few_queries_whatever_the_tags_and_items(
+        self, size, settings
+    ):
+        settings.FOLIO_RELATED_COUNT = 3
+        tags = [f"tag {n}" for n in range(size)]
+        source = make_report(tags=tags)
+        for n in range(size):
+            make_report(tags=tags[: n + 1])
+            make_related(tags=tags[n:])
+        first = [item.pk for item in related_publications(source)]
+
+        with CaptureQueriesContext(connection) as queries:
+            again = [item.pk for item in related_publications(source)]
+
+        # Pins, the stored list (and its mark, if shorter than the limit),
+        # the rows.
+        assert len(queries) == (3 if size > 1 else 4)
+        assert again == first == _brute_force_related(source, 3)
 
 
 def _brute_force_related(source, limit):

@@ -1,0 +1,172 @@
+"""Profile public pages with nothing cached: what a page costs from scratch.
+
+    python bench/cold.py [--pages 20] [--profile NAME] [--queries NAME]
+
+In one process, with the production settings, no Redis and a cache that
+keeps nothing (DummyCache): each request then builds everything it shows,
+as it would after Redis is flushed, and the in-process entries are dropped
+before each request, as in a fresh worker. Different pages of each kind
+(reports, topic listings, author pages, searches, single-filter listings)
+are timed, medians printed. The facet index, which each process builds
+once and then keeps current from the change queue, and stored related
+items are not caches: they are kept (the first request of each kind pays
+for the index, and is not counted). --profile prints cProfile's top functions for
+one kind, --queries its SQL with times.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+
+SEARCHES = (
+    "Sudan water",
+    "election",
+    "mediation ceasefire",
+    "climate",
+    "youth",
+    "border trade",
+)
+
+
+def setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,testserver")
+    os.environ.setdefault("FOLIO_SITE_URL", "http://127.0.0.1")
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    os.environ["FOLIO_PAGE_CACHE_SECONDS"] = "0"
+    # Collected by bench/site.py.
+    os.environ.setdefault("DJANGO_STATIC_ROOT", str(ROOT / "bench/results/static"))
+    os.environ.pop("REDIS_URL", None)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    }
+
+
+def sample_paths(count):
+    """Return {kind: [paths]}: *count* different pages of each kind."""
+    import random
+
+    from taggit.models import Tag
+
+    from authors.models import Author
+    from publications.models import Publication, PublicationType, Report
+
+    rng = random.Random(5)
+    live = Publication.objects.live()
+    reports = list(
+        Report.objects.live().order_by("?").values_list("slug", flat=True)[:count]
+    )
+    tags = list(
+        Tag.objects.filter(publication__in=live)
+        .distinct()
+        .values_list("slug", flat=True)[:500]
+    )
+    authors = list(
+        Author.objects.filter(publications__in=live)
+        .distinct()
+        .values_list("slug", flat=True)[:2000]
+    )
+    types = list(PublicationType.objects.values_list("slug", flat=True))
+    return {
+        "report": [f"/publications/{slug}/" for slug in reports],
+        "topic page": [f"/topics/{slug}/" for slug in rng.sample(tags, count)],
+        "listing by topic": [
+            f"/publications/?topic={slug}&page={rng.randint(1, 3)}"
+            for slug in rng.sample(tags, count)
+        ],
+        "listing by type": [
+            f"/publications/?type={rng.choice(types)}&page={rng.randint(1, 50)}"
+            for _ in range(count)
+        ],
+        "author page": [f"/authors/{slug}/" for slug in rng.sample(authors, count)],
+        "search": [
+            f"/publications/?q={SEARCHES[index % len(SEARCHES)].replace(' ', '+')}"
+            for index in range(count)
+        ],
+    }
+
+
+def fetch(client, path):
+    from publications.caching import forget_in_process
+
+    forget_in_process()
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--profile", help="A kind of page to profile.")
+    parser.add_argument("--queries", help="A kind of page whose SQL to print.")
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    paths = sample_paths(args.pages)
+    from publications.derived.related import stored_related_ids
+    from publications.facets import FacetIndex
+    from publications.models import Publication
+
+    # Ranked once per item (update_related_items ranks them all): here only
+    # the sampled reports', before they are timed.
+    started = time.perf_counter()
+    for path in paths["report"]:
+        slug = path.strip("/").split("/")[-1]
+        stored_related_ids(Publication.objects.get(slug=slug))
+    seconds = time.perf_counter() - started
+    print(f"Related items of {len(paths['report'])} reports ranked in {seconds:.1f} s")
+    started = time.perf_counter()
+    FacetIndex.build()
+    print(f"Facet index built from scratch in {time.perf_counter() - started:.2f} s")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"Nothing cached, one request at a time; load average {load}.")
+    for kind, kind_paths in paths.items():
+        fetch(client, kind_paths[0])  # imports, templates compiled
+        times, queries = [], []
+        for path in kind_paths:
+            with CaptureQueriesContext(connection) as captured:
+                times.append(fetch(client, path))
+            queries.append(len(captured))
+        print(
+            f"  {kind:<18} p50 {statistics.median(times):7.1f} ms"
+            f"  max {max(times):7.1f} ms  queries {min(queries)}-{max(queries)}",
+            flush=True,
+        )
+        if kind == args.queries:
+            with CaptureQueriesContext(connection) as captured:
+                fetch(client, kind_paths[-1])
+            for query in captured:
+                print(f"    {query['time']:>6} s  {query['sql'][:300]}")
+        if kind == args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            for path in kind_paths[:5]:
+                fetch(client, path)
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()

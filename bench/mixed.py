@@ -1,0 +1,451 @@
+"""Benchmark Folio under a mix of many pages, with and without an editor at work.
+
+    python bench/mixed.py [--rounds 3] [--seconds 20] [--connections 32]
+                          [--workers 4] [--reports 5000] [--topic-pages 3800]
+                          [--searches 30]
+
+Real traffic is thousands of different pages, most in no cache. The mix
+draws, from the seeded data (bench/data.py, `make bench` seeds it),
+--reports report pages, --topic-pages topic listing pages and --searches
+searches, each chosen with Zipf weights, into one list of paths that wrk
+requests in turn. Five runs make a round, and the rounds are interleaved,
+the load average read before each run:
+
+- bare Django: startproject's middleware and a 25 KB template, no database
+  (bench/bare), served by the same gunicorn settings;
+- nginx serving the report page saved as a file;
+- Folio's minimal view (/bench/minimal/<size>/, Folio's middleware);
+- Folio, the mix, Redis on (flushed before the first round);
+- Folio, the mix, with an editor (bench/editor.py) saving a draft every
+  2 s and a live report every 10 s through the ORM, signals and all.
+
+Prints the medians with each run's ratio to bare Django and writes
+bench/results/mixed.json. Figures from a busy machine are provisional:
+compare the ratios, which interleaving keeps fair.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+RESULTS = ROOT / "bench" / "results"
+
+from bench import load, site  # noqa: E402
+
+FOLIO_PORT = 8111
+BARE_PORT = 8112
+NGINX_PORT = 8113
+REDIS_PORT = 8114
+COMPARE_PORT = 8115
+ZIPF_EXPONENT = 1.0
+# Shares of the mix: report pages, topic listings, searches.
+MIX = {"report": 0.70, "topic listing": 0.27, "search": 0.03}
+SEARCH_WORDS = (
+    "water",
+    "Sudan",
+    "election",
+    "mediation",
+    "ceasefire",
+    "climate",
+    "youth",
+    "border",
+    "trade",
+    "refugees",
+)
+RUNS = (
+    "bare Django",
+    "nginx, report file",
+    "Folio minimal view",
+    "Folio mix",
+    "Folio mix, editor at work",
+)
+
+
+def mixed_paths(args):
+    """Return (paths in request order, {kind: distinct paths}) from the data."""
+    from django.db.models import Count
+
+    from publications.models import Publication, Report, TaggedPublication
+    from publications.views import LIST_PAGE_SIZE
+
+    rng = random.Random(20261201)
+    live = Publication.objects.live()
+    reports = [
+        report.get_absolute_url()
+        for report in Report.objects.live()
+        .order_by("-publish_at", "-pk")
+        .only("slug")[: args.reports]
+    ]
+    topics = list(
+        TaggedPublication.objects.filter(content_object__in=live)
+        .values("tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__slug")
+        .values_list("tag__slug", "count")
+    )
+    # Each topic's pages, most used topics first, the first pages first.
+    listings = []
+    depth = 1
+    while len(listings) < args.topic_pages and depth < 10_000:
+        for slug, count in topics:
+            if depth <= -(-count // LIST_PAGE_SIZE):
+                page = "" if depth == 1 else f"?page={depth}"
+                listings.append(f"/topics/{slug}/{page}")
+        depth += 1
+    listings = listings[: args.topic_pages]
+    searches = []
+    while len(searches) < args.searches:
+        words = rng.sample(SEARCH_WORDS, rng.choice((1, 2)))
+        query = "+".join(words)
+        if f"/publications/?q={query}" not in searches:
+            searches.append(f"/publications/?q={query}")
+    kinds = {"report": reports, "topic listing": listings, "search": searches}
+    weights = {kind: _zipf(len(paths)) for kind, paths in kinds.items()}
+    order = []
+    for _ in range(args.requests):
+        kind = rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        order.append(rng.choices(kinds[kind], cum_weights=weights[kind])[0])
+    return order, kinds
+
+
+def _zipf(count):
+    total, cumulative = 0.0, []
+    for rank in range(1, count + 1):
+        total += rank**-ZIPF_EXPONENT
+        cumulative.append(total)
+    return cumulative
+
+
+class Nginx:
+    """nginx serving one saved HTML file at every path, on *port*."""
+
+    def __init__(self, *, port, html):
+        self.port = port
+        self.html = html
+        self.process = None
+        self.folder = None
+
+    def __enter__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="folio-bench-nginx-"))
+        # nginx's workers may run as another user (nobody, when started as root).
+        self.folder.chmod(0o755)
+        (self.folder / "page.html").write_bytes(self.html)
+        config = self.folder / "nginx.conf"
+        config.write_text(
+            "daemon off; worker_processes 2; pid nginx.pid;\n"
+            "error_log error.log;\n"
+            "events { worker_connections 1024; }\n"
+            "http { access_log off; default_type text/html;\n"
+            "client_body_temp_path tmp; proxy_temp_path tmp;\n"
+            "fastcgi_temp_path tmp; uwsgi_temp_path tmp; scgi_temp_path tmp;\n"
+            f"server {{ listen 127.0.0.1:{self.port}; root {self.folder};\n"
+            "location / { try_files /page.html =404; } } }\n"
+        )
+        (self.folder / "tmp").mkdir()
+        self.process = subprocess.Popen(
+            [
+                shutil.which("nginx") or "/usr/sbin/nginx",
+                "-p",
+                str(self.folder),
+                "-c",
+                str(config),
+            ],
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if load.fetch(f"http://127.0.0.1:{self.port}/")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("nginx did not answer")
+
+    def __exit__(self, *exc_info):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Redis:
+    """A redis-server of the bench's own, on *port*, keeping nothing on disk."""
+
+    def __init__(self, *, port):
+        self.port = port
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxmemory",
+                "512mb",
+                "--maxmemory-policy",
+                "allkeys-lru",
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+class Editor:
+    """bench/editor.py running for the length of a `with` block."""
+
+    def __init__(self, env):
+        self.env = env
+        self.process = None
+        self.figures = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "editor.py")],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        return self
+
+    def __exit__(self, *exc_info):
+        self.process.send_signal(signal.SIGTERM)
+        output, _ = self.process.communicate(timeout=60)
+        for line in output.splitlines():
+            if line.startswith("EDITOR_JSON "):
+                self.figures = json.loads(line.removeprefix("EDITOR_JSON "))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser.add_argument("--reports", type=int, default=5_000)
+    parser.add_argument("--topic-pages", type=int, default=3_800)
+    parser.add_argument("--searches", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="A short smoke run.")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="Another Folio checkout (such as main) whose mix runs interleaved.",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="Only bare Django, nginx and Folio's minimal view.",
+    )
+    args = parser.parse_args()
+    runs = RUNS[:3] if args.floor else RUNS
+    if args.compare and not args.floor:
+        runs = (*runs, *(f"{name} ({args.compare.name})" for name in RUNS[2:]))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.quick:
+        args.rounds, args.seconds = 1, 5
+    RESULTS.mkdir(exist_ok=True)
+    site.setup(args)
+    order, kinds = mixed_paths(args)
+    paths_file = RESULTS / "mixed-paths.txt"
+    paths_file.write_text("\n".join(order) + "\n")
+    print(
+        f"Mix: {len(kinds['report']):,} report pages, "
+        f"{len(kinds['topic listing']):,} topic listing pages, "
+        f"{len(kinds['search'])} searches (Zipf); {len(order):,} requests listed."
+    )
+    base = site.django_env(args)
+    base.pop("FOLIO_PAGE_CACHE_SECONDS")
+    rows = {name: [] for name in runs}
+    editors = []
+    with Redis(port=REDIS_PORT) as redis_server:
+        folio_env = {**base, "REDIS_URL": redis_server.url}
+        folio = load.Server(
+            port=FOLIO_PORT,
+            workers=args.workers,
+            env=folio_env,
+            log_path=RESULTS / "gunicorn-mixed.log",
+        )
+        bare = load.Server(
+            port=BARE_PORT,
+            workers=args.workers,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"},
+            log_path=RESULTS / "gunicorn-bare-django.log",
+            app="bench.bare.wsgi",
+        )
+        other = _other_server(args, folio_env)
+        with folio, bare, other:
+            _, report_html = load.check(folio.base_url + kinds["report"][0])
+            minimal = f"/bench/minimal/{len(report_html)}/"
+            with Nginx(port=NGINX_PORT, html=report_html) as nginx:
+                targets = {
+                    "bare Django": (bare.base_url + "/", None),
+                    "nginx, report file": (f"http://127.0.0.1:{nginx.port}/", None),
+                    "Folio minimal view": (folio.base_url + minimal, None),
+                    "Folio mix": (folio.base_url + "/", paths_file),
+                    "Folio mix, editor at work": (folio.base_url + "/", paths_file),
+                }
+                if args.compare:
+                    name = args.compare.name
+                    targets[f"Folio minimal view ({name})"] = (
+                        other.base_url + minimal,
+                        None,
+                    )
+                    for run in ("Folio mix", "Folio mix, editor at work"):
+                        targets[f"{run} ({name})"] = (other.base_url + "/", paths_file)
+                for number in range(1, args.rounds + 1):
+                    print(f"\nRound {number} of {args.rounds}:", flush=True)
+                    for name in runs:
+                        url, paths = targets[name]
+                        for server in (folio, other):
+                            if isinstance(server, load.Server):
+                                _settle(server.base_url + "/healthz")
+                        load_average = os.getloadavg()[0]
+                        if "editor at work" in name:
+                            with Editor(folio_env) as editor:
+                                figures = _run(url, paths, args)
+                            editors.append(editor.figures)
+                        else:
+                            figures = _run(url, paths, args)
+                        figures["load_average"] = round(load_average, 2)
+                        rows[name].append(figures)
+                        print(
+                            f"  {name:<28} {figures['rps']:>8.1f} req/s  "
+                            f"p50 {figures['p50_ms']:>7.1f} ms  "
+                            f"p99 {figures['p99_ms']:>7.1f} ms  "
+                            f"errors {figures['errors'] + figures['non_2xx']}  "
+                            f"(load {load_average:.1f})",
+                            flush=True,
+                        )
+    table = _medians(rows)
+    _print_table(table, args)
+    output = RESULTS / "mixed.json"
+    output.write_text(
+        json.dumps(
+            {
+                "cores": os.cpu_count(),
+                "workers": args.workers,
+                "connections": args.connections,
+                "seconds": args.seconds,
+                "rounds": args.rounds,
+                "mix": {kind: len(paths) for kind, paths in kinds.items()},
+                "shares": MIX,
+                "runs": rows,
+                "medians": table,
+                "editor": editors,
+            },
+            indent=2,
+        )
+    )
+    print(f"\nFigures saved to {output.relative_to(ROOT)}.")
+
+
+class _Nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+
+def _other_server(args, env):
+    """Return the gunicorn of the --compare checkout (or a stand-in)."""
+    if not args.compare:
+        return _Nothing()
+    server = load.Server(
+        port=COMPARE_PORT,
+        workers=args.workers,
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(args.compare)},
+        log_path=RESULTS / "gunicorn-mixed-compare.log",
+    )
+    server.root = args.compare.resolve()
+    return server
+
+
+def _settle(url, *, seconds=30):
+    """Wait until *url* answers within half a second: the last run's backlog
+    is served, so it does not count against the next."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            load.fetch(url)
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.5:
+            return
+        time.sleep(1)
+
+
+def _run(url, paths, args):
+    return load.wrk(
+        url, connections=args.connections, seconds=args.seconds, paths_file=paths
+    )
+
+
+def _medians(rows):
+    table = {}
+    for name, runs in rows.items():
+        table[name] = {
+            key: statistics.median(run[key] for run in runs)
+            for key in ("rps", "p50_ms", "p99_ms", "load_average")
+        }
+        requests = sum(run["requests"] for run in runs)
+        failed = sum(run["errors"] + run["non_2xx"] for run in runs)
+        table[name]["failed_share"] = round(failed / max(requests, 1), 4)
+    bare = table["bare Django"]["rps"]
+    for row in table.values():
+        row["ratio"] = round(row["rps"] / bare, 3) if bare else None
+    return table
+
+
+def _print_table(table, args):
+    print(
+        f"\nMedians of {args.rounds} interleaved rounds, {args.connections} "
+        f"connections, {args.workers} gunicorn workers:"
+    )
+    print(
+        f"{'run':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'failed':>7} {'load':>5}"
+    )
+    for name, row in table.items():
+        print(
+            f"{name:<28} {row['rps']:>8.1f} {row['ratio']:>6.2f} "
+            f"{row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
+            f"{row['failed_share']:>7.1%} {row['load_average']:>5.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Drain the change queue into the stored related items.
+
+A drain runs right after each transaction that queued changes commits, and
+every app server process checks for changes left over (a drain that failed,
+or one another server was running) at most every DRAIN_INTERVAL_SECONDS,
+after a response. Items that went live or left at their scheduled moment
+since the last drain count as changed too. One drain runs at a time: it
+holds its DrainMark row.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.core.signals import request_finished
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from publications.derived.related import update_related
+from publications.models import DrainMark, Publication, PublicationChange
+from publications.states import Status
+
+logger = logging.getLogger("folio")
+
+MARK = "related"
+# Changes taken per drain transaction.
+BATCH = 200
+DRAIN_INTERVAL_SECONDS = 2
+# Drained changes are kept this long for the workers' facet indexes.
+KEEP_CHANGES = timedelta(hours=1)
+
+
+def drain(*, now=None):
+    """Apply every queued change to the stored lists; return how many changes.
+
+    Returns 0 at once if another drain holds the mark.
+    """
+    total = 0
+    while True:
+        taken = _drain_batch(now=now)
+        if taken is None:
+            return total
+        total += taken
+        if taken < BATCH:
+            return total
+
+
+def drain_after_commit():
+    """Drain now; a failure leaves the changes queued for the next drain."""
+    try:
+        drain()
+    except Exception:  # noqa: BLE001 - the queue keeps them; logged for ops
+        logger.exception("Draining publication changes failed; they stay queued.")
+
+
+def _drain_batch(*, now):
+    now = now or timezone.now()
+    with transaction.atomic():
+        DrainMark.objects.get_or_create(name=MARK)
+        mark = (
+            DrainMark.objects.select_for_update(skip_locked=True)
+            .filter(name=MARK)
+            .first()
+        )
+        if mark is None:
+            return None
+        changes = list(
+            PublicationChange.objects.filter(is_drained=False)
+            .order_by("id")
+            .values_list("id", "publication_id")[:BATCH]
+        )
+        ids = {pk for _, pk in changes if pk is not None}
+        if mark.drained_at is not None:
+            ids |= _scheduled_between(mark.drained_at, now)
+        if ids:
+            update_related(ids, now=now)
+        PublicationChange.objects.filter(
+            pk__in=[change_id for change_id, _ in changes]
+        ).update(is_drained=True)
+        mark.drained_at = now
+        mark.save(update_fields=["drained_at"])
+        PublicationChange.objects.filter(
+            is_drained=True, changed_at__lt=now - KEEP_CHANGES
+        ).delete()
+    return len(changes)
+
+
+def _scheduled_between(start, end):
+    """Return ids of items that went live or left after *start*, by *end*."""
+    return set(
+        Publication.objects.filter(status=Status.PUBLISHED)
+        .filter(
+            Q(publish_at__gt=start, publish_at__lte=end)
+            | Q(unpublish_at__gte=start, unpublish_at__lt=end)
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def is_pending():
+    """Return True if changes are queued, not yet drained."""
+    return PublicationChange.objects.filter(is_drained=False).exists()
+
+
+_last_check = [0.0]
+
+
+def _drain_if_due(**kwargs):
+    """After a response, drain what is left over, at most every few seconds."""
+    clock = time.monotonic()
+    if clock - _last_check[0] < DRAIN_INTERVAL_SECONDS:
+        return
+    _last_check[0] = clock
+    if connection.in_atomic_block:
+        return
+    try:
+        drain()
+    except Exception:  # noqa: BLE001
+        logger.exception("Draining publication changes failed; they stay queued.")
+
+
+def connect():
+    request_finished.connect(_drain_if_due, dispatch_uid="folio-derived-drain")
