@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from publications.caching.versions import public_content_changed
+from publications.derived.changes import record_changes
 from publications.models import Publication, TaggedPublication, TopicRedirect
 from publications.search import update_search_index
 from publications.topic_history import (
@@ -271,6 +272,9 @@ def _topics_changed(publication_ids, *, user, changes):
         return []
     ids = sorted(publication_ids)
     update_search_index(ids)
+    # Bulk rows send no signals: queue the items for their related lists
+    # and the facet counts (publications.derived).
+    record_changes(ids)
     if Publication.objects.live().filter(pk__in=ids).exists():
         public_content_changed()
     # An edit form opened before this holds the old topics: its save is now
