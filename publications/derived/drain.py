@@ -17,6 +17,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from publications.caching.surrogates import publication_key
+from publications.caching.versions import public_content_changed
 from publications.derived.related import update_related
 from publications.models import DrainMark, Publication, PublicationChange
 from publications.states import Status
@@ -73,8 +75,14 @@ def _drain_batch(*, now):
         ids = {pk for _, pk in changes if pk is not None}
         if mark.drained_at is not None:
             ids |= _scheduled_between(mark.drained_at, now)
-        if ids:
-            update_related(ids, now=now)
+        written = update_related(ids, now=now) if ids else set()
+        if written:
+            # A page built between the change's commit and this drain shows
+            # the old related items: move the version on and purge those
+            # pages, as for any public change.
+            public_content_changed(
+                purge_keys={publication_key(pk) for pk in written}
+            )
         PublicationChange.objects.filter(
             pk__in=[change_id for change_id, _ in changes]
         ).update(is_drained=True)

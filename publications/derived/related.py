@@ -59,11 +59,11 @@ def update_related(changed_ids, *, now=None):
     Each changed item's own list is ranked afresh (or dropped if it is not
     live); so is every list it was in. A live changed item then enters the
     lists it now ranks into, found from the stored lists' last entries.
-    Returns how many lists were written.
+    Returns the ids of the items whose lists were written.
     """
     changed = sorted(set(changed_ids))
     if not changed:
-        return 0
+        return set()
     live = set(
         Publication.objects.live(now=now)
         .filter(pk__in=changed)
@@ -83,12 +83,12 @@ def update_related(changed_ids, *, now=None):
     )
     stale = holders - rerank
     RelatedList.objects.filter(pk__in=stale).delete()
-    written = 0
+    written = set()
     for publication in Publication.objects.filter(pk__in=rerank).only("pk"):
         _store(publication.pk, _ranked(publication, now=now), replace=True)
-        written += 1
+        written.add(publication.pk)
     for pk in sorted(live):
-        written += _enter(pk, skip=rerank, now=now)
+        written |= _enter(pk, skip=rerank, now=now)
     return written
 
 
@@ -144,7 +144,7 @@ def _enter(pk, *, skip, now):
             "last_target",
         )
     )
-    written = 0
+    written = set()
     for source, shared, held, last_shared, last_at, last_target in candidates:
         if source in skip:
             continue
@@ -167,7 +167,7 @@ def _enter(pk, *, skip, now):
         rows.append((pk, shared, publish_at))
         rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
         _store(source, rows[:limit], replace=True)
-        written += 1
+        written.add(source)
     return written
 
 

@@ -126,7 +126,8 @@ def _report_page_queries(client, *, size):
         make_report(title=f"Related {n}", tags=tags[: n + 1], authors=authors[:2])
     url = source.get_absolute_url()
     client.get(url)  # ranks and stores the list
-    drain()
+    drain()  # may move the content version on: the next view warms parts again
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
