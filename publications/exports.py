@@ -97,7 +97,11 @@ def iter_publications_csv(publications, *, byte_order_mark=False, **options):
         yield from copy.iter_publications_csv(
             publications, byte_order_mark=byte_order_mark, **options
         )
-        return
+    else:
+        yield from _iter_csv(publications, byte_order_mark=byte_order_mark, **options)
+
+
+def _iter_csv(publications, *, byte_order_mark=False, **options):
     buffer = io.StringIO()
     if byte_order_mark:
         buffer.write("\ufeff")
@@ -116,7 +120,11 @@ def iter_publications_json(publications, **options):
     """Yield a JSON list of one object per publication, in pieces."""
     if copy := _database_writer(publications):
         yield from copy.iter_publications_json(publications, **options)
-        return
+    else:
+        yield from _iter_json(publications, **options)
+
+
+def _iter_json(publications, **options):
     encode = json.JSONEncoder(ensure_ascii=False).encode
     pieces = ["["]
     separator = "\n"
@@ -145,7 +153,7 @@ def write_publications_csv(publications, out, **options):
     if copy := _database_writer(publications):
         copy.write_publications_csv(publications, out, **options)
         return
-    for piece in iter_publications_csv(publications, **options):
+    for piece in _iter_csv(publications, **options):
         out.write(piece)
 
 
@@ -154,7 +162,7 @@ def write_publications_json(publications, out, **options):
     if copy := _database_writer(publications):
         copy.write_publications_json(publications, out, **options)
         return
-    for piece in iter_publications_json(publications, **options):
+    for piece in _iter_json(publications, **options):
         out.write(piece)
 
 

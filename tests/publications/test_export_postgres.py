@@ -98,6 +98,12 @@ TIME_ZONES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def copy_any_size(monkeypatch):
+    """Send even a few rows through COPY (MIN_ROWS keeps them in Python)."""
+    monkeypatch.setattr(exports_postgres, "MIN_ROWS", 0)
+
+
 def _at(year, month=6, day=1, hour=12, microsecond=0):
     return datetime(year, month, day, hour, 7, 9, microsecond, tzinfo=timezone.UTC)
 
@@ -422,3 +428,21 @@ def test_only_an_ordered_whole_queryset_goes_through_copy():
     assert not exports_postgres.can_export(Publication.objects.order_by())
     assert not exports_postgres.can_export(Publication.objects.newest_first()[:5])
     assert exports._database_writer(Author.objects.order_by("pk")) is None
+
+
+def test_fewer_rows_than_min_rows_stay_in_python(
+    monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(exports_postgres, "MIN_ROWS", 3)
+    for n in range(2):
+        make_report(title=f"Few {n}")
+    few = Publication.objects.filter(title__startswith="Few").newest_first()
+
+    with CaptureQueriesContext(connection) as queries:
+        _write(write_publications_csv, few)
+    assert not any(q["sql"].startswith("COPY (") for q in queries)
+
+    make_report(title="Few 2")
+    # Whether there are three, the topics' order, jit off, COPY, jit back.
+    with django_assert_num_queries(5):
+        _write(write_publications_csv, few)

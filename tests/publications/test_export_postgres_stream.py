@@ -6,6 +6,7 @@ import tracemalloc
 import pytest
 from django.db import connection
 
+from publications import exports_postgres
 from publications.exports import iter_publications_csv, write_publications_csv
 from publications.models import Publication
 from tests.factories import make_author, make_report
@@ -14,6 +15,12 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="COPY exports are PostgreSQL's; SQLite keeps the Python writers",
 )
+
+
+@pytest.fixture(autouse=True)
+def copy_any_size(monkeypatch):
+    """Send even a few rows through COPY (MIN_ROWS keeps them in Python)."""
+    monkeypatch.setattr(exports_postgres, "MIN_ROWS", 0)
 
 
 def _add_copies(count, *, first=1):
