@@ -52,8 +52,17 @@ _BLOCK_BYTES = 64 * 1024
 # Blocks a streamed export holds ahead of a slow client: 4 x 64 KB.
 _QUEUE_BLOCKS = 4
 _PLACEHOLDER = "folio-slug"
-_JIT_OFF = "SELECT current_setting('jit'), set_config('jit', 'off', false)"
-_JIT_RESTORE = "SELECT set_config('jit', %s, false)"
+# Planner settings for the statement, and how to put back what they were.
+_PLANNER_SETTINGS = {"jit": "off", "enable_nestloop": "off"}
+_SET_PLANNER = "SELECT {}".format(
+    ", ".join(
+        f"current_setting('{name}'), set_config('{name}', '{value}', false)"
+        for name, value in _PLANNER_SETTINGS.items()
+    )
+)
+_RESTORE_PLANNER = "SELECT {}".format(
+    ", ".join(f"set_config('{name}', %s, false)" for name in _PLANNER_SETTINGS)
+)
 
 
 def can_export(publications):
@@ -135,25 +144,29 @@ class _Export:
     def _copy(self, cursor, sql, send):
         writer = _RowWriter(self, send)
         # JIT compiling this statement's many expressions takes longer than
-        # running it (seconds at 100,000 rows), so it is off while it runs.
-        cursor.execute(_JIT_OFF)
-        previous, _off = cursor.fetchone()
+        # running it (seconds at 100,000 rows). Nested loops are off since
+        # the rows are many (MIN_ROWS): a filter the planner thinks matches
+        # a few rows would otherwise have it join the authors and topics
+        # once a row, in time growing with the square of the rows.
+        cursor.execute(_SET_PLANNER)
+        previous = cursor.fetchone()[::2]
         try:
             cursor.copy_expert(sql, writer)
         except BaseException:
             try:
-                cursor.execute(_JIT_RESTORE, [previous])
+                cursor.execute(_RESTORE_PLANNER, previous)
             except DatabaseError:
-                pass  # A failed transaction undoes the setting as it ends.
+                pass  # A failed transaction undoes the settings as it ends.
             raise
-        cursor.execute(_JIT_RESTORE, [previous])
+        cursor.execute(_RESTORE_PLANNER, previous)
         return writer.finish()
 
     def stream(self):
         """Yield the text as run() sends it, running COPY in a worker thread.
 
         The statement and the cursor are made here, on this thread's
-        connection (the worker thread would have a connection of its own).
+        connection (the worker thread would have a connection of its own);
+        progress, if given, is called from the worker thread.
         """
         pieces = queue.Queue(maxsize=_QUEUE_BLOCKS)
         stop = threading.Event()
@@ -176,8 +189,7 @@ class _Export:
             except BaseException as error:  # raised again by the reader
                 failure.append(error)
             finally:
-                if not stop.is_set():
-                    pieces.put(done)
+                send(done)
 
         self._copy_sql()
         cursor = self.connection.cursor()
@@ -196,7 +208,8 @@ class _Export:
                 stop.set()
                 self.connection.connection.cancel()
                 worker.join()
-                if self.connection.in_atomic_block:
+                if failure and self.connection.in_atomic_block:
+                    # The cancelled statement failed the transaction.
                     self.connection.needs_rollback = True
             cursor.close()
 

@@ -443,6 +443,7 @@ def test_fewer_rows_than_min_rows_stay_in_python(
     assert not any(q["sql"].startswith("COPY (") for q in queries)
 
     make_report(title="Few 2")
-    # Whether there are three, the topics' order, jit off, COPY, jit back.
+    # Whether there are three, the topics' order, planner settings, COPY,
+    # settings back.
     with django_assert_num_queries(5):
         _write(write_publications_csv, few)

@@ -87,7 +87,7 @@ def test_queries_and_memory_stay_flat_as_rows_grow(django_assert_num_queries):
     for count, first in ((500, 1), (1500, 501)):
         copies = _add_copies(count, first=first)
         sink = _Sink()
-        # The topics' order, jit off, the COPY, jit back.
+        # The topics' order, planner settings, the COPY, settings back.
         with django_assert_num_queries(4):
             write_publications_csv(copies, sink)
         assert sink.lines == first + count  # the header and every row
@@ -120,8 +120,10 @@ def test_a_reader_that_stops_early_cancels_copy(transactional_db):
     assert first.startswith("kind,type,number")
     assert any(thread.name == "folio-export" for thread in started)
     assert not any(t.name == "folio-export" for t in threading.enumerate())
-    # The connection is free for the next statement, jit as it was.
+    # The connection is free for the next statement, its settings as they were.
     assert copies.count() == 20_000
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit')")
-        assert cursor.fetchone() == ("on",)
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('enable_nestloop')"
+        )
+        assert cursor.fetchone() == ("on", "on")
