@@ -133,7 +133,7 @@ def _measure_psql(publications, file_format, rows):
     """Run the copy path's COPY statement with psql, output to a file."""
     from django.db import connection
 
-    from publications.exports_postgres import _copy_statement
+    from publications.exports_postgres import _PLANNER_SETTINGS, _copy_statement
 
     if connection.vendor != "postgresql" or not shutil.which("psql"):
         raise SystemExit("The psql path needs PostgreSQL and psql.")
@@ -146,8 +146,10 @@ def _measure_psql(publications, file_format, rows):
         "PGUSER": settings["USER"] or "",
         "PGPASSWORD": settings["PASSWORD"] or "",
         "PGDATABASE": settings["NAME"],
-        # The copy path turns JIT off for its statement (exports_postgres).
-        "PGOPTIONS": "-c jit=off",
+        # The planner settings the copy path gives its statement.
+        "PGOPTIONS": " ".join(
+            f"-c {name}={value}" for name, value in _PLANNER_SETTINGS.items()
+        ),
     }
     connection.close()
     with tempfile.TemporaryFile() as out:
