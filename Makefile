@@ -74,11 +74,12 @@ format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Export speed, memory and queries at 10,000 and 100,000 rows (README,
-# "Performance"). Uses DATABASE_URL, or a SQLite file of its own when unset
-# so that the site's database never gets the 100,000 bench rows.
+# Export speed and memory at 10,000 and 100,000 rows of `make bench`'s data,
+# which it reads and never writes (README, "Performance"): the Python
+# writers, COPY, streamed COPY and psql's own COPY of the same statement.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/folio_perf make bench-export
 bench-export: $(BIN)/.installed-dev
-	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/bench.sqlite3}" \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/results/site.sqlite3}" \
 		$(BIN)/python bench/export.py $(BENCH_ARGS)
 
 # Public site speed at 100,000 publications: wrk at 32 connections against

@@ -1,313 +1,303 @@
-"""Benchmark the publication exports: rows per second, peak memory, SQL queries.
+"""Benchmark the publication exports: rows per second and peak memory.
 
-    python bench/export.py [--rows 100000] [--sizes 10000 100000]
-                           [--formats csv json xlsx] [--clean]
+    python bench/export.py [--sizes 10000 100000] [--formats csv json]
+                           [--paths python copy stream psql] [--rounds 3]
+                           [--seed]
 
-Seeds --rows publications (half reports, half related publications, with
-authors and topics; slugs start with "bench-") into the configured database
-once, with bulk inserts; later runs reuse them. Each export then runs in a
-fresh process, so that its peak resident set size is its own, and writes to a
-temporary file through the same writers as the admin and the command. SQL
-queries are those Django sends; on PostgreSQL the rows come through one
-server-side cursor, fetched once per chunk by the driver.
+Reads the site benchmark's publications (bench/data.py, slugs "site-...",
+as `make bench` seeds them) from the configured database and never writes
+to it; --seed seeds them first when they are missing. Each size is the
+newest N of them, exported as the command does (every status, newest
+first) by each path, each run in a fresh process so that its peak resident
+set size is its own:
+
+- python: the Python writers (what SQLite uses);
+- copy: exports_postgres writing to a file, as export_publications does;
+- stream: exports_postgres streamed through its worker thread, as the
+  admin's download is;
+- psql: psql running the very COPY statement of the copy path, to a file:
+  the database's own speed, with no Python at all.
+
+Rounds are interleaved and the medians printed (the figures of a busy
+machine move a lot from run to run); every run goes to
+bench/results/export.json.
 """
 
 import argparse
 import json
 import os
-import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
-from itertools import batched
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 # Production conditions: no query log kept in memory.
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-PREFIX = "bench-"
-AUTHORS = 300
-TOPICS = 60
-SERIES = 20
-BATCH = 2000
-# Report numbers above the demo's and any real institute's.
-FIRST_NUMBER = 1_000_000
+PATHS = ("python", "copy", "stream", "psql")
 
 
-def _setup():
-    import django
-
-    django.setup()
-
-
-def _peak_rss_megabytes():
+def _peak_rss_megabytes(who=resource.RUSAGE_SELF):
     # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
-def _bench_publications():
-    from publications.models import Publication
+def _publications(size):
+    """Return the newest *size* bench publications as the command lists them."""
+    from bench.data import PREFIX
+    from publications.filters import ALL_STATES, publications_in_status
 
-    return Publication.objects.filter(slug__startswith=PREFIX)
+    publications = publications_in_status(ALL_STATES).filter(slug__startswith=PREFIX)
+    cut = publications.newest_first().values_list("publish_at", "pk")[size - 1]
+    return publications.filter(publish_at__gte=cut[0]).newest_first()
 
 
-def seed(rows, *, out=sys.stdout):
-    """Create *rows* bench publications unless they exist; return seconds spent."""
-    from django.db import transaction
-
-    existing = _bench_publications().count()
-    if existing == rows:
-        return 0.0
-    if existing:
-        clean(out=out)
+def _server_cpu_seconds():
+    """Return the CPU time of this connection's server process, if it is local."""
     from django.db import connection
 
-    started = time.perf_counter()
-    with transaction.atomic():
-        _seed(rows)
+    if connection.vendor != "postgresql":
+        return None
     with connection.cursor() as cursor:
-        # Fresh planner statistics, as a database in use would have.
-        cursor.execute("ANALYZE")
-    return time.perf_counter() - started
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _seed(rows):
-    from django.db import connection
-    from django.utils import timezone
-    from taggit.models import Tag
-
-    from authors.models import Author
-    from publications.models import (
-        Authorship,
-        Publication,
-        PublicationType,
-        RelatedPublication,
-        Report,
-        Series,
-        TaggedPublication,
-    )
-
-    rng = random.Random(20261129)
-    authors = Author.objects.bulk_create(
-        Author(name=f"Bench Author {n}", slug=f"{PREFIX}author-{n}")
-        for n in range(AUTHORS)
-    )
-    tags = Tag.objects.bulk_create(
-        Tag(name=f"Bench topic {n}", slug=f"{PREFIX}topic-{n}") for n in range(TOPICS)
-    )
-    series = Series.objects.bulk_create(
-        Series(title=f"Bench series {n}", slug=f"{PREFIX}series-{n}")
-        for n in range(SERIES)
-    )
-    report_types = list(PublicationType.objects.filter(kind="report"))
-    related_types = list(PublicationType.objects.filter(kind="related"))
-    now = timezone.now()
-    for start in range(0, rows, BATCH):
-        publications = []
-        for index in range(start, min(start + BATCH, rows)):
-            is_report = index % 2 == 0
-            publication_type = rng.choice(report_types if is_report else related_types)
-            publications.append(
-                Publication(
-                    kind="report" if is_report else "related",
-                    publication_type=publication_type,
-                    number=FIRST_NUMBER + index if is_report else None,
-                    title=f"Bench publication {index}: peace, water, borders",
-                    slug=f"{PREFIX}{index}",
-                    teaser="A bench teaser of ordinary length. " * 4,
-                    status="draft" if index % 25 == 0 else "published",
-                    publish_at=now - timedelta(minutes=7 * index + 60),
-                )
-            )
-        Publication.objects.bulk_create(publications)
-        _insert_children(connection, Report, RelatedPublication, publications, series)
-        Authorship.objects.bulk_create(
-            Authorship(publication=publication, author=author, position=position)
-            for publication in publications
-            for position, author in enumerate(rng.sample(authors, rng.randint(1, 3)))
-        )
-        TaggedPublication.objects.bulk_create(
-            TaggedPublication(content_object=publication, tag=tag)
-            for publication in publications
-            for tag in rng.sample(tags, rng.randint(0, 4))
-        )
-
-
-def _insert_children(connection, report_model, related_model, publications, series):
-    """Insert the Report and RelatedPublication rows of *publications*.
-
-    bulk_create() refuses multi-table inheritance, so the child rows go in
-    with multi-row INSERTs of every column (defaults where not set here).
-    """
-    reports, related = [], []
-    for index, publication in enumerate(publications):
-        if publication.kind == "report":
-            reports.append(
-                {
-                    "publication_ptr_id": publication.pk,
-                    "series_id": series[index % len(series)].pk
-                    if index % 3 == 0
-                    else None,
-                    "pdf": f"pdfs/bench/{publication.slug}.pdf" if index % 4 else "",
-                }
-            )
-        else:
-            external = index % 10 == 1
-            related.append(
-                {
-                    "publication_ptr_id": publication.pk,
-                    "body": "" if external else "<p>Bench body.</p>",
-                    "external_url": f"https://partner.example/{publication.slug}"
-                    if external
-                    else "",
-                }
-            )
-    for model, rows in ((report_model, reports), (related_model, related)):
-        fields = model._meta.local_concrete_fields
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            for batch in batched(rows, 500):
-                row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-                params = [
-                    row.get(field.column, field.get_default())
-                    for row in batch
-                    for field in fields
-                ]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES "
-                    + ", ".join([row_sql] * len(batch)),
-                    params,
-                )
-
-
-def clean(*, out=sys.stdout):
-    """Delete every bench row."""
-    from django.db import transaction
-    from taggit.models import Tag
-
-    from authors.models import Author
-    from publications.models import Authorship, Series
-
-    with transaction.atomic():
-        publications = _bench_publications()
-        Authorship.objects.filter(publication__in=publications).delete()
-        publications.delete()
-        Author.objects.filter(slug__startswith=PREFIX).delete()
-        Tag.objects.filter(slug__startswith=PREFIX).delete()
-        Series.objects.filter(slug__startswith=PREFIX).delete()
-    out.write("Removed the bench publications.\n")
-
-
-def measure(file_format, size):
-    """Export *size* bench publications in *file_format*; return the figures."""
+def measure(path, file_format, size):
+    """Export *size* publications in *file_format* by *path*; return figures."""
     from django.db import connection
 
-    from publications.exports import CHUNK_SIZE, WRITERS
+    from publications import exports, exports_postgres
 
-    publications = _bench_publications()
-    if size < publications.count():
-        last = publications.order_by("pk").values_list("pk", flat=True)[size - 1]
-        publications = publications.filter(pk__lte=last)
-    publications = publications.newest_first()
+    publications = _publications(size)
+    rows = publications.count()
     baseline = _peak_rss_megabytes()
-    queries = 0
-
-    def count_queries(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    binary = file_format == "xlsx"
-    with tempfile.TemporaryFile(mode="w+b" if binary else "w+") as out:
-        rows = []
-        with connection.execute_wrapper(count_queries):
-            started = time.perf_counter()
-            cpu_started = time.process_time()
-            WRITERS[file_format](publications, out, progress=rows.append)
-            seconds = time.perf_counter() - started
-            cpu_seconds = time.process_time() - cpu_started
+    if path == "psql":
+        return _measure_psql(publications, file_format, rows)
+    if path == "python":
+        exports_postgres.can_export = lambda publications: False
+    else:
+        # COPY at any size here, to compare it with Python below MIN_ROWS too.
+        exports_postgres.MIN_ROWS = 0
+    if path != "python" and not exports_postgres.can_export(publications):
+        raise SystemExit(f"The {path} path needs PostgreSQL.")
+    server_started = _server_cpu_seconds()
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as out:
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        if path == "stream":
+            iterate = {
+                "csv": exports.iter_publications_csv,
+                "json": exports.iter_publications_json,
+            }[file_format]
+            for piece in iterate(publications, byte_order_mark=file_format == "csv"):
+                out.write(piece)
+        else:
+            options = {"byte_order_mark": True} if file_format == "csv" else {}
+            exports.WRITERS[file_format](publications, out, **options)
+        seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         out.flush()
         size_bytes = os.fstat(out.fileno()).st_size
+    server = _server_cpu_seconds()
+    connection.close()
     return {
+        "path": path,
         "format": file_format,
-        "rows": rows[-1],
+        "rows": rows,
         "seconds": round(seconds, 3),
+        "rows_per_second": round(rows / seconds),
         "cpu_seconds": round(cpu_seconds, 3),
-        "rows_per_second": round(rows[-1] / seconds),
+        "server_cpu_seconds": None
+        if server is None or server_started is None
+        else round(server - server_started, 2),
         "peak_rss_mb": round(_peak_rss_megabytes(), 1),
         "baseline_rss_mb": round(baseline, 1),
-        "queries": queries,
-        "chunks": -(-rows[-1] // CHUNK_SIZE),
         "file_mb": round(size_bytes / 1024 / 1024, 1),
     }
+
+
+def _measure_psql(publications, file_format, rows):
+    """Run the copy path's COPY statement with psql, output to a file."""
+    from django.db import connection
+
+    from publications.exports_postgres import _PLANNER_SETTINGS, _copy_statement
+
+    if connection.vendor != "postgresql" or not shutil.which("psql"):
+        raise SystemExit("The psql path needs PostgreSQL and psql.")
+    statement = _copy_statement(publications, file_format)
+    settings = connection.settings_dict
+    env = {
+        **os.environ,
+        "PGHOST": settings["HOST"] or "",
+        "PGPORT": str(settings["PORT"] or ""),
+        "PGUSER": settings["USER"] or "",
+        "PGPASSWORD": settings["PASSWORD"] or "",
+        "PGDATABASE": settings["NAME"],
+        # The planner settings the copy path gives its statement.
+        "PGOPTIONS": " ".join(
+            f"-c {name}={value}" for name, value in _PLANNER_SETTINGS.items()
+        ),
+    }
+    connection.close()
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", statement],
+            stdout=out,
+            env=env,
+        )
+        peak_kilobytes = 0
+        while True:
+            # The peak of psql itself: a child's ru_maxrss would count the
+            # memory of this process, which it shared until exec().
+            peak_kilobytes = max(peak_kilobytes, _high_water_mark(process.pid))
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - started
+        if status:
+            raise SystemExit(f"psql failed with status {status}.")
+        size_bytes = os.fstat(out.fileno()).st_size
+    return {
+        "path": "psql",
+        "format": file_format,
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(rows / seconds),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+        "server_cpu_seconds": None,
+        "peak_rss_mb": round(peak_kilobytes / 1024, 1),
+        "baseline_rss_mb": None,
+        "file_mb": round(size_bytes / 1024 / 1024, 1),
+    }
+
+
+def _high_water_mark(pid):
+    """Return VmHWM of process *pid* in kilobytes, or 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 def _database_label():
     from django.db import connection
 
-    settings = connection.settings_dict
-    return f"{connection.vendor} {Path(str(settings['NAME'])).name}"
+    return f"{connection.vendor} {Path(str(connection.settings_dict['NAME'])).name}"
+
+
+def _median(results, key):
+    values = [result[key] for result in results if result[key] is not None]
+    return statistics.median(values) if values else None
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
-    parser.add_argument("--clean", action="store_true", help="Delete bench rows.")
-    parser.add_argument("--measure", nargs=2, metavar=("FORMAT", "SIZE"))
-    args = parser.parse_args()
-    (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    _setup()
-
-    if args.measure:
-        file_format, size = args.measure
-        print(json.dumps(measure(file_format, int(size))))
-        return
-    if args.clean:
-        clean()
-        return
-
-    from django.core.management import call_command
-
-    from publications.exports import CHUNK_SIZE
-
-    call_command("migrate", verbosity=0)
-    rows = max(args.rows, *args.sizes)
-    seconds = seed(rows)
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"Database: {_database_label()}; chunk size {CHUNK_SIZE}; load {load}.")
-    if seconds:
-        print(f"Seeded {rows:,} publications in {seconds:.1f} s.")
-    results = []
-    header = (
-        f"{'format':<6} {'rows':>8} {'seconds':>8} {'CPU s':>6} {'rows/s':>8} "
-        f"{'peak RSS':>9} {'queries':>8} {'chunks':>7}"
+    parser.add_argument("--formats", nargs="+", default=["csv"])
+    parser.add_argument("--paths", nargs="+", choices=PATHS, default=list(PATHS))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--seed", action="store_true", help="Seed the bench rows if missing."
     )
-    print(header)
+    parser.add_argument("--measure", nargs=3, metavar=("PATH", "FORMAT", "SIZE"))
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    if args.measure:
+        path, file_format, size = args.measure
+        print(json.dumps(measure(path, file_format, int(size))))
+        return
+
+    from django.db import connection
+
+    from bench import data
+
+    paths = list(args.paths)
+    if connection.vendor != "postgresql":
+        paths = ["python"]
+    available = data.existing_rows()
+    if available < max(args.sizes):
+        if not args.seed:
+            raise SystemExit(
+                f"{_database_label()} holds {available:,} bench publications: "
+                "run `make bench` first, or this with --seed."
+            )
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        data.seed(max(args.sizes, default=0), out=sys.stdout)
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"Database: {_database_label()}; load {load}; {args.rounds} rounds.")
+    results = []
+    for round_number in range(args.rounds):
+        for file_format in args.formats:
+            for size in args.sizes:
+                for path in paths:
+                    completed = subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--measure",
+                            path,
+                            file_format,
+                            str(size),
+                        ],
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                    )
+                    result = json.loads(completed.stdout.splitlines()[-1])
+                    result["round"] = round_number + 1
+                    result["size"] = size
+                    results.append(result)
+                    print(
+                        f"  round {round_number + 1}: {path:<6} {file_format:<4} "
+                        f"{result['rows']:>8,} rows {result['seconds']:>7.2f} s",
+                        flush=True,
+                    )
+    print(
+        f"{'path':<6} {'format':<6} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
+        f"{'CPU s':>6} {'server CPU s':>12} {'peak RSS':>9}   (medians)"
+    )
     for file_format in args.formats:
         for size in args.sizes:
-            completed = subprocess.run(
-                [sys.executable, __file__, "--measure", file_format, str(size)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            result = json.loads(completed.stdout.splitlines()[-1])
-            results.append(result)
-            print(
-                f"{file_format:<6} {result['rows']:>8,} {result['seconds']:>8.2f} "
-                f"{result['cpu_seconds']:>6.2f} {result['rows_per_second']:>8,} "
-                f"{result['peak_rss_mb']:>6.0f} MB "
-                f"{result['queries']:>8} {result['chunks']:>7}"
-            )
+            for path in paths:
+                runs = [
+                    r
+                    for r in results
+                    if (r["path"], r["format"], r["size"]) == (path, file_format, size)
+                ]
+                server = _median(runs, "server_cpu_seconds")
+                print(
+                    f"{path:<6} {file_format:<6} {runs[0]['rows']:>8,} "
+                    f"{_median(runs, 'seconds'):>8.2f} "
+                    f"{_median(runs, 'rows_per_second'):>8,.0f} "
+                    f"{_median(runs, 'cpu_seconds'):>6.2f} "
+                    f"{'' if server is None else f'{server:.2f}':>12} "
+                    f"{_median(runs, 'peak_rss_mb'):>6.0f} MB"
+                )
     output = ROOT / "bench" / "results" / "export.json"
     output.write_text(
         json.dumps({"database": _database_label(), "results": results}, indent=2)

@@ -157,6 +157,7 @@ def read_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
         topics = _group(
             TaggedPublication.objects.using(publications.db)
             .filter(_InIds(F("content_object_id"), ids))
+            .order_by("pk")
             .values_list("content_object_id", "tag__name")
         )
         for pk, *values in chunk:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
@@ -26,6 +27,11 @@ from publications.models import (
 from publications.roles import ROLES
 
 _counter = itertools.count(1)
+
+
+# On PostgreSQL an export first asks whether it has enough rows for COPY
+# (publications.exports_postgres.MIN_ROWS): one query more than on SQLite.
+EXPORT_SIZE_CHECK = 1 if connection.vendor == "postgresql" else 0
 
 
 def _unique(prefix):
