@@ -80,9 +80,7 @@ def _drain_batch(*, now):
             # A page built between the change's commit and this drain shows
             # the old related items: move the version on and purge those
             # pages, as for any public change.
-            public_content_changed(
-                purge_keys={publication_key(pk) for pk in written}
-            )
+            public_content_changed(purge_keys={publication_key(pk) for pk in written})
         PublicationChange.objects.filter(
             pk__in=[change_id for change_id, _ in changes]
         ).update(is_drained=True)
