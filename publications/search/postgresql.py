@@ -6,7 +6,16 @@ and body; D the text of the PDF. publications.search chooses this module.
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Value,
+    When,
+)
+from django.db.models.functions import Length
 
 from publications.search.query import terms_text
 
@@ -74,12 +83,34 @@ def search(publications, terms, *, start, stop):
             highlight_all=True,
         )
 
+    # Items whose title (weight A) matches come first, the shortest titles
+    # first, as on SQLite (publications.search.sqlite); the rank orders the
+    # rest.
+    in_title = Func(
+        Func(F("search_vector"), Value("{a}"), function="ts_filter"),
+        query,
+        function="",
+        arg_joiner=" @@ ",
+        output_field=BooleanField(),
+    )
     return (
         publications.filter(search_vector=query)
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
+            title_group=Case(
+                When(in_title, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            title_length=Case(
+                When(in_title, then=Length("title")),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            # Divided by 1 + the log of the item's length, as bm25() weighs
+            # long items down on SQLite.
+            rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
             title_highlighted=headline("title"),
             teaser_highlighted=headline("teaser"),
         )
-        .order_by("-rank", "-publish_at", "-id")
+        .order_by("title_group", "title_length", "-rank", "-publish_at", "-id")
     )

@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Length
 
 from publications.models import SearchDocument
 
@@ -132,7 +133,9 @@ def search(publications, terms, *, start, stop):
     # saturates them and divides by the length of the whole row, so a
     # title match in a long report can rank below a teaser match in a short
     # note. Items matching in the title come first, as PostgreSQL's weight A
-    # has them; bm25() orders each group.
+    # has them, the shortest titles (where the words weigh most) first;
+    # bm25() orders the rest. PostgreSQL orders the same way
+    # (publications.search.postgresql), so both find the same best item.
     in_title = SearchDocument.objects.filter(
         document__match=f"title : ({expression})"
     ).values("publication_id")
@@ -142,6 +145,11 @@ def search(publications, terms, *, start, stop):
             title_group=Case(
                 When(pk__in=in_title, then=Value(0)),
                 default=Value(1),
+                output_field=IntegerField(),
+            ),
+            title_length=Case(
+                When(pk__in=in_title, then=Length("title")),
+                default=Value(0),
                 output_field=IntegerField(),
             ),
             # bm25() is lower for better matches.
@@ -154,7 +162,7 @@ def search(publications, terms, *, start, stop):
             title_highlighted=highlight("title"),
             teaser_highlighted=highlight("teaser"),
         )
-        .order_by("title_group", "rank", "-publish_at", "-id")
+        .order_by("title_group", "title_length", "rank", "-publish_at", "-id")
     )
 
 

@@ -52,7 +52,7 @@ def titles(text):
         # Both words, not the phrase: the issue's own example.
         ("local talks", 7, FLAGSHIP),
         ("ceasefire monitoring", 7, "What Does a Ceasefire Monitor Actually Do?"),
-        ("water", 9, None),
+        ("water", 9, "Why Shared Water Matters in Horn of Africa"),
         ("river data", 4, "Why Sharing River Data Calms Disputes"),
         ("early warning", 2, "Early Warning Needs Early Action"),
         (
@@ -78,12 +78,12 @@ def titles(text):
             6,
             "Inside the Room: What Women Negotiators Change in Peace Talks",
         ),
-        # One common word in many titles: the databases agree on what they
-        # find, not on its order (see README, "Search").
-        ("iran or water", 9, None),
-        ("mediation", 10, None),
-        ("peace", 14, None),
-        ("ceasefire", 8, None),
+        # One common word in many titles: the shortest title it is in.
+        ("iran or water", 9, "Why Shared Water Matters in Horn of Africa"),
+        ("mediation", 10, "Launch: The Local Mediator's Toolkit"),
+        ("peace", 14, "Panel: Women in Peace Talks in Ethiopian Highlands"),
+        ("ceasefire", 8, "Panel: Women in Ceasefire Committees"),
+        # Nothing to rank by: the newest first.
         ("-ceasefire", 42, None),
     ],
 )
