@@ -273,6 +273,14 @@ FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
 # the rest (50 megapixels of APNG decode in under 5 seconds).
 FOLIO_MAX_IMAGE_FRAMES = env_int("FOLIO_MAX_IMAGE_FRAMES", 300)
 FOLIO_MAX_ANIMATION_PIXELS = env_int("FOLIO_MAX_ANIMATION_PIXELS", 50_000_000)
+# Imports (publications.imports): the file, its rows (blank ones too), one
+# cell, and what a workbook may unpack to; 10,000 rows with long bodies fit.
+FOLIO_IMPORT_MAX_BYTES = env_int("FOLIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+FOLIO_IMPORT_MAX_ROWS = env_int("FOLIO_IMPORT_MAX_ROWS", 50_000)
+FOLIO_IMPORT_MAX_CELL_CHARACTERS = env_int("FOLIO_IMPORT_MAX_CELL_CHARACTERS", 100_000)
+FOLIO_IMPORT_MAX_UNZIPPED_BYTES = env_int(
+    "FOLIO_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024
+)
 
 # Open data: the JSON API and OAI-PMH (opendata). Requests a minute from one
 # client address to either; 0 lifts the limit.
