@@ -66,3 +66,54 @@ def row(**values):
         "publish_date": "2024-05-01T09:30:00+00:00",
     }
     return {**base, **values}
+
+
+def empty_site():
+    """Remove every publication, author and topic; types and series stay."""
+    from taggit.models import Tag
+
+    from authors.models import Author
+
+    Publication.objects.all().delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+
+
+def with_content_columns(data, content, *, file_format="csv"):
+    """Return export *data* with content columns added from *content*[slug]."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    names = ("teaser", "about", "body", "summary_points")
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        slug = rows[0].index("slug")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([*rows[0], *names])
+        for values in rows[1:]:
+            extra = content.get(values[slug], {})
+            writer.writerow([*values, *(extra.get(name, "") for name in names)])
+        return out.getvalue().encode()
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    slug = header.index("slug")
+    for offset, name in enumerate(names, start=len(header) + 1):
+        sheet.cell(row=1, column=offset, value=name)
+    for index in range(2, sheet.max_row + 1):
+        extra = content.get(sheet.cell(row=index, column=slug + 1).value, {})
+        for offset, name in enumerate(names, start=len(header) + 1):
+            sheet.cell(row=index, column=offset, value=extra.get(name) or None)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def workbook_parts(data):
+    """Return [(name, bytes)] of each part of the workbook *data*, in order."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]

@@ -1,7 +1,8 @@
 """The publications app's admin: its models, and taggit's tags as topics.
 
 What the Report and RelatedPublication admins share is in base.py and the
-modules it names; the staff export page is in export_page.py.
+modules it names; the staff export and import pages are in export_page.py
+and import_page.py.
 """
 
 import reversion
@@ -18,6 +19,7 @@ from core.admin.links import admin_links
 from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
 from publications.admin.base import PublicationAdminBase
 from publications.admin.exports import PublicationExportMixin
+from publications.admin.import_page import ImportLinkMixin
 from publications.admin.inlines import (
     AuthorshipInline,
     PinnedPublicationInline,
@@ -43,7 +45,7 @@ _PUBLISHING = (
 
 
 @admin.register(Report)
-class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
+class ReportAdmin(ImportLinkMixin, PublicationExportMixin, PublicationAdminBase):
     publication_kind = Publication.Kind.REPORT
     list_filter = (
         *PublicationAdminBase.list_filter[:2],
@@ -83,7 +85,9 @@ class ReportAdmin(PublicationExportMixin, PublicationAdminBase):
 
 
 @admin.register(RelatedPublication)
-class RelatedPublicationAdmin(PublicationExportMixin, PublicationAdminBase):
+class RelatedPublicationAdmin(
+    ImportLinkMixin, PublicationExportMixin, PublicationAdminBase
+):
     publication_kind = Publication.Kind.RELATED
     inlines = (AuthorshipInline, PinnedPublicationInline)
     fieldsets = (

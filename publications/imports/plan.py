@@ -8,6 +8,7 @@ slugs and numbers seen, and the authors and topics still to be created.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from publications.roles import may_publish
 from publications.states import Kind, State, Status
 
 CREATE, CHANGE, UNCHANGED, REFUSE = "create", "change", "unchanged", "refuse"
+_JUST_BEFORE = timedelta(microseconds=1)
 MODELS = {Kind.REPORT: Report, Kind.RELATED: RelatedPublication}
 # The fields a diff shows, in the order of the columns.
 _COMPARED = (
@@ -348,7 +350,8 @@ class Planner:
             # Not in the file: kept, unless the status says otherwise.
             unpublish_at = existing.unpublish_at if existing else None
             if word == State.EXPIRED and not (unpublish_at and unpublish_at < self.now):
-                unpublish_at = self.now  # withdrawn as of this import
+                # Withdrawn as of this import: it leaves just after the moment.
+                unpublish_at = self.now - _JUST_BEFORE
             elif word in (State.LIVE, State.SCHEDULED) and unpublish_at:
                 if unpublish_at < self.now:
                     unpublish_at = None
