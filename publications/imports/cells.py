@@ -33,6 +33,9 @@ STATUS_WORDS = {
     "live": "published",
     "expired": "published",
 }
+# Tab, line feed and carriage return are text; the rest are not (and
+# PostgreSQL refuses NUL outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _is_url = URLValidator(schemes=["http", "https"])
 # The sanitiser adds rel to links itself; one already there is harmless.
@@ -89,6 +92,8 @@ def text(value, column, *, max_length=None, required=False):
     elif isinstance(value, datetime):
         value = value.isoformat()
     value = str(value).strip()
+    if _CONTROL.search(value):
+        raise CellError(_("%(column)s holds a control character") % {"column": column})
     if required and not value:
         raise CellError(_("%(column)s is missing") % {"column": column})
     if max_length is not None and len(value) > max_length:

@@ -121,6 +121,14 @@ def _csv_rows(binary_file, limit):
     except csv.Error as error:
         # The csv module's own limit on a field (131,072 characters) and
         # NUL bytes land here, as does malformed quoting.
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                _(
+                    "Line %(line)s has a cell longer than %(limit)s characters, "
+                    "the limit for one cell."
+                )
+                % {"line": reader.line_num, "limit": f"{limit['cell']:,}"}
+            ) from error
         raise ImportFileError(
             _("Line %(line)s cannot be read as CSV: %(error)s.")
             % {"line": reader.line_num, "error": error}
@@ -161,6 +169,9 @@ def _xlsx_rows(binary_file, limit):
         ) from error
     try:
         sheet = workbook.worksheets[0]
+        # Read every row there is, not the range the file claims to use:
+        # a wrong <dimension> would otherwise hide rows.
+        sheet.reset_dimensions()
         for row in sheet.iter_rows():
             yield [_xlsx_cell(cell, limit) for cell in row]
     finally:
