@@ -103,7 +103,7 @@ def import_publications(
             if dry_run:
                 _run(binary_file, name, report, user, now, None, on_row, progress)
             else:
-                with reversion.create_revision():
+                with reversion.create_revision(manage_manually=True):
                     if user is not None:
                         reversion.set_user(user)
                     reversion.set_comment(_("Imported from %(name)s.") % {"name": name})

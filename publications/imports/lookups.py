@@ -74,7 +74,7 @@ def _existing(slugs, *, lock):
         if lock:
             items = items.select_for_update(of=("self",))
         items = items.select_related("publication_type", *related).prefetch_related(
-            authorships, "tags"
+            authorships, "tags", "tagged_items"
         )
         if model is Report:
             items = items.prefetch_related("summary_points")
