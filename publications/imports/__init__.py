@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 import reversion
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,6 +116,12 @@ def import_publications(
                 transaction.set_rollback(True)
     except ImportFileError as error:
         report.error = str(error)
+        report.written = False
+    except IntegrityError as error:
+        # A change made meanwhile, by a save the plan could not see.
+        report.error = _("The database refused a row (%(error)s).") % {
+            "error": str(error).splitlines()[0]
+        }
         report.written = False
     if not report.error and report.total == 0:
         report.error = _("The file has a header row but no rows to import.")

@@ -125,3 +125,19 @@ def test_users_who_may_not_add_publications_are_refused():
     assert exporter.get(IMPORT_PAGE).status_code == 403
     assert _upload(exporter, csv_file([row()])).status_code == 403
     assert not Publication.objects.exists()
+
+
+def test_a_file_over_the_in_memory_upload_size_is_kept_and_imported(editor, settings):
+    # Past FILE_UPLOAD_MAX_MEMORY_SIZE, Django keeps the upload in a
+    # temporary file: the preview and the kept copy read it from there.
+    body = "<p>" + "Long body text. " * 5000 + "</p>"
+    rows = [
+        row(kind="related", type="Analysis", slug=f"long-{n}", body=body)
+        for n in range(40)
+    ]
+    data = csv_file(rows, columns=(*row(), "body"))
+    assert len(data) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    response = _upload(editor, data)
+    assert "40 to create" in response.content.decode()
+    editor.post(IMPORT_PAGE, {"token": _token(response)})
+    assert Publication.objects.count() == 40

@@ -299,3 +299,24 @@ def test_expired_without_an_unpublish_date_leaves_the_site_as_of_the_import():
     item = RelatedPublication.objects.get()
     assert item.state() == State.EXPIRED
     assert item.unpublish_at <= timezone.now()
+
+
+def test_a_changed_item_gets_a_version_in_its_history_with_the_file_name():
+    from reversion.models import Version
+
+    item = make_report(slug="known", title="Before", published=False)
+    run_import(csv_file([row(slug="known", title="After")]), "spring.csv")
+    [version] = Version.objects.get_for_object(item)
+    assert version.revision.comment == "Imported from spring.csv."
+    assert version.field_dict["title"] == "After"
+
+
+def test_changing_only_the_topics_of_a_live_item_moves_the_content_version():
+    make_report(slug="live", tags=("Alpha",))
+    data = exported_csv().replace(b"Alpha", b"Beta")
+    before = content_version()
+    report = run_import(data)
+    assert [change.field for change in report.rows[0].changes] == ["topics"]
+    assert content_version() != before
+    live = Publication.objects.live()
+    assert list(search_publications(live, "beta")) == list(live)
