@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from publications.imports.cells import column_positions
 from publications.imports.files import ImportFileError, read_rows
-from publications.imports.plan import CHANGE, CREATE, REFUSE, UNCHANGED, Planner
+from publications.imports.plan import Planner
+from publications.imports.results import CHANGE, CREATE, REFUSE, UNCHANGED
 from publications.imports.write import Writer
 
 __all__ = [

@@ -7,7 +7,6 @@ size. It remembers across chunks only what a later row may clash with: the
 slugs and numbers seen, and the authors and topics still to be created.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
@@ -17,6 +16,19 @@ from core.links import absolute_url, slug_url
 from publications.imports import cells
 from publications.imports.cells import CellError
 from publications.imports.lookups import Lookups
+from publications.imports.results import (
+    CHANGE,
+    COMPARED,
+    CREATE,
+    REFUSE,
+    SUMMARY_SEPARATOR,
+    UNCHANGED,
+    FieldChange,
+    Plan,
+    RowResult,
+    date_text,
+    displayed,
+)
 from publications.models import (
     Publication,
     PublicationType,
@@ -28,67 +40,8 @@ from publications.resources import LIST_SEPARATOR
 from publications.roles import may_publish
 from publications.states import Kind, State, Status
 
-CREATE, CHANGE, UNCHANGED, REFUSE = "create", "change", "unchanged", "refuse"
 _JUST_BEFORE = timedelta(microseconds=1)
 MODELS = {Kind.REPORT: Report, Kind.RELATED: RelatedPublication}
-# The fields a diff shows, in the order of the columns.
-_COMPARED = (
-    "type",
-    "number",
-    "title",
-    "authors",
-    "series",
-    "topics",
-    "status",
-    "publish_date",
-    "unpublish_date",
-    "url",
-    "teaser",
-    "about",
-    "body",
-    "summary_points",
-)
-SUMMARY_SEPARATOR = "\n"
-
-
-@dataclass
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass
-class RowResult:
-    """One row's outcome; *plan* holds what the writer needs."""
-
-    line: int
-    slug: str = ""
-    title: str = ""
-    kind: str = ""
-    action: str = REFUSE
-    changes: list = field(default_factory=list)
-    reasons: list = field(default_factory=list)
-    new_authors: list = field(default_factory=list)
-    new_topics: list = field(default_factory=list)
-    plan: object = field(default=None, repr=False)
-
-
-@dataclass
-class Plan:
-    """A row's resolved values: model fields, and the rows hanging off it.
-
-    *authors* and *topics* hold model instances, or names still to be
-    created; None means the part stays as it is.
-    """
-
-    model: type
-    existing: Publication | None
-    fields: dict
-    authors: list | None
-    topics: list | None
-    summary_points: list | None
-    was_live: bool
 
 
 class Planner:
@@ -150,7 +103,8 @@ class Planner:
                 % {"kind": values.pop("kind")[:40]}
             )
         read("type", cells.text, "type", required=True)
-        read("number", cells.number)
+        if "number" in self.positions:
+            read("number", cells.number)
         read("status", cells.status)
         read("publish_date", cells.moment, "publish_date", required=True)
         for column in ("authors", "topics"):
@@ -208,8 +162,11 @@ class Planner:
             fields["publication_type"] = publication_type
             new["type"] = publication_type.name
         number = values.get("number")
-        fields["number"] = number
-        new["number"] = "" if number is None else str(number)
+        if "number" in values:
+            fields["number"] = number
+            new["number"] = "" if number is None else str(number)
+        elif existing is not None:
+            number = existing.number  # kept: still unique within the type?
         if number is not None and publication_type is not None:
             self._check_number(result, publication_type, number, lookups)
         if kind == Kind.REPORT:
@@ -227,11 +184,13 @@ class Planner:
                 for point in values["summary_points"].split(SUMMARY_SEPARATOR)
                 if point.strip()
             ]
+            if any(len(point) > 1000 for point in summary_points):
+                reasons.append(_("a summary point is longer than 1000 characters"))
             new["summary_points"] = SUMMARY_SEPARATOR.join(summary_points)
-        old = _displayed(existing, self.time_zone, self.now) if existing else {}
+        old = displayed(existing, self.time_zone, self.now) if existing else {}
         result.changes = [
             FieldChange(name, old.get(name, ""), new[name])
-            for name in _COMPARED
+            for name in COMPARED
             if name in new and old.get(name, "") != new[name]
         ]
         if existing is None:
@@ -305,6 +264,11 @@ class Planner:
             return None
         authors = []
         for name in values["authors"]:
+            if len(name) > 200:
+                result.reasons.append(
+                    _("an author's name is longer than 200 characters")
+                )
+                continue
             matches = lookups.authors_by_name.get(name.casefold(), [])
             if len(matches) > 1:
                 result.reasons.append(
@@ -367,8 +331,8 @@ class Planner:
                 % {"word": word, "state": state}
             )
         new["status"] = str(state)
-        new["publish_date"] = _date_text(publish_at, self.time_zone)
-        new["unpublish_date"] = _date_text(unpublish_at, self.time_zone)
+        new["publish_date"] = date_text(publish_at, self.time_zone)
+        new["unpublish_date"] = date_text(unpublish_at, self.time_zone)
 
     def _resolve_content(self, values, kind, existing, fields, new):
         for column in ("teaser", "about", "body"):
@@ -456,36 +420,3 @@ def _page_path(slug):
 
 def _changed(result, name):
     return result.action == CREATE or any(c.field == name for c in result.changes)
-
-
-def _date_text(moment, time_zone):
-    return moment.astimezone(time_zone).isoformat() if moment else ""
-
-
-def _displayed(existing, time_zone, now):
-    """Return *existing* as the diff shows it, in the columns' terms."""
-    specific = existing
-    authors = [authorship.author for authorship in existing.authorships.all()]
-    shown = {
-        "type": existing.publication_type.name,
-        "number": "" if existing.number is None else str(existing.number),
-        "title": existing.title,
-        "authors": LIST_SEPARATOR.join(author.name for author in authors),
-        "topics": LIST_SEPARATOR.join(
-            sorted((tag.name for tag in existing.tags.all()), key=str.casefold)
-        ),
-        "status": str(existing.state(now=now)),
-        "publish_date": _date_text(existing.publish_at, time_zone),
-        "unpublish_date": _date_text(existing.unpublish_at, time_zone),
-        "teaser": existing.teaser,
-        "body": specific.body,
-    }
-    if isinstance(specific, Report):
-        shown["series"] = specific.series.title if specific.series else ""
-        shown["about"] = specific.about
-        shown["summary_points"] = SUMMARY_SEPARATOR.join(
-            point.text for point in specific.summary_points.all()
-        )
-    else:
-        shown["url"] = specific.external_url
-    return shown

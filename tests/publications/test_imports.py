@@ -320,3 +320,15 @@ def test_changing_only_the_topics_of_a_live_item_moves_the_content_version():
     assert content_version() != before
     live = Publication.objects.live()
     assert list(search_publications(live, "beta")) == list(live)
+
+
+def test_a_column_left_out_leaves_its_field_as_it_is():
+    make_report(slug="known", number=41, published=False, tags=("Alpha",))
+    columns = ("kind", "type", "title", "slug", "status", "publish_date")
+    report = run_import(csv_file([row(slug="known", title="Renamed")], columns=columns))
+    assert [change.field for change in report.rows[0].changes] == [
+        "title",
+        "publish_date",
+    ]
+    item = Report.objects.get()
+    assert (item.number, list(item.tags.names())) == (41, ["Alpha"])
