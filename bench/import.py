@@ -41,6 +41,11 @@ def _setup():
 
 
 def _peak_rss_megabytes():
+    # VmHWM starts afresh at exec; ru_maxrss would carry the parent's peak.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
