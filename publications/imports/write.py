@@ -17,7 +17,7 @@ from taggit.models import Tag
 from authors.models import Author
 from publications.caching.versions import public_content_changed
 from publications.models import Authorship, SummaryPoint, TaggedPublication
-from publications.search import update_search_index
+from publications.search import index_updates_deferred, update_search_index
 
 
 class Writer:
@@ -36,14 +36,16 @@ class Writer:
     def write_chunk(self, plans):
         """Write *plans*, their new parts in one insert per kind, then index them."""
         self.added = {Authorship: [], TaggedPublication: [], SummaryPoint: []}
-        written = [self._write(plan) for plan in plans]
-        for model, rows in self.added.items():
-            model.objects.bulk_create(rows)
+        # Each item indexed once, when its parts are written too.
+        with index_updates_deferred():
+            written = [self._write(plan) for plan in plans]
+            for model, rows in self.added.items():
+                model.objects.bulk_create(rows)
+            update_search_index([item.pk for item in written])
         for item in written:
             if is_active() and item.pk in self.versioned:
                 # Now that its parts are written: the version follows them.
                 add_to_revision(item)
-        update_search_index([item.pk for item in written])
 
     def finish(self):
         """Move the content version on if a reader could see any change."""

@@ -332,3 +332,13 @@ def test_a_column_left_out_leaves_its_field_as_it_is():
     ]
     item = Report.objects.get()
     assert (item.number, list(item.tags.names())) == (41, ["Alpha"])
+
+
+def test_deferred_index_updates_are_made_once_the_block_ends():
+    from publications.search import index_updates_deferred
+
+    with index_updates_deferred():
+        make_report(title="Deferred wording")
+        live = Publication.objects.live()
+        assert not search_publications(live, "wording").exists()
+    assert search_publications(live, "wording").count() == 1
