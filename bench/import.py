@@ -109,14 +109,18 @@ def prepare():
 
 
 def clean():
+    from django.db import transaction
     from taggit.models import Tag
 
     from authors.models import Author
     from publications.models import Publication
+    from publications.search import index_updates_deferred
 
-    Publication.objects.filter(slug__startswith=PREFIX).delete()
-    Author.objects.filter(name__startswith="Bench Author").delete()
-    Tag.objects.filter(name__startswith="Bench topic").delete()
+    # One transaction, and the search index touched once rather than per row.
+    with transaction.atomic(), index_updates_deferred():
+        Publication.objects.filter(slug__startswith=PREFIX).delete()
+        Author.objects.filter(name__startswith="Bench Author").delete()
+        Tag.objects.filter(name__startswith="Bench topic").delete()
 
 
 def child(path, dry_run):
