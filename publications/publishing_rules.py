@@ -273,3 +273,12 @@ def _has_text(value):
     if not isinstance(value, str):
         return True  # a chosen author, type or file
     return bool(strip_tags(value).strip())
+
+
+def missing_for(**facts):
+    """Return what an item with these *facts* lacks, for checks before saving.
+
+    The facts are those of _Contents (is_report, has_author, ...), given by
+    a caller that builds an item from other input, such as an import file.
+    """
+    return _Contents(**{name: bool(value) for name, value in facts.items()}).missing()

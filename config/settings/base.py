@@ -310,6 +310,14 @@ FOLIO_MAX_PDF_BYTES = env_int("FOLIO_MAX_PDF_BYTES", 50 * 1024 * 1024)
 # the rest (50 megapixels of APNG decode in under 5 seconds).
 FOLIO_MAX_IMAGE_FRAMES = env_int("FOLIO_MAX_IMAGE_FRAMES", 300)
 FOLIO_MAX_ANIMATION_PIXELS = env_int("FOLIO_MAX_ANIMATION_PIXELS", 50_000_000)
+# Imports (publications.imports): the file, its rows (blank ones too), one
+# cell, and what a workbook may unpack to; 10,000 rows with long bodies fit.
+FOLIO_IMPORT_MAX_BYTES = env_int("FOLIO_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+FOLIO_IMPORT_MAX_ROWS = env_int("FOLIO_IMPORT_MAX_ROWS", 50_000)
+FOLIO_IMPORT_MAX_CELL_CHARACTERS = env_int("FOLIO_IMPORT_MAX_CELL_CHARACTERS", 100_000)
+FOLIO_IMPORT_MAX_UNZIPPED_BYTES = env_int(
+    "FOLIO_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024
+)
 
 # The institute as the generated report PDFs name it: on the cover and the
 # last page. The address is one line per line, separated by "|".

@@ -1,7 +1,8 @@
 """The publications app's admin: its models; taggit's tags as topics in topics.py.
 
 What the Report and RelatedPublication admins share is in base.py and the
-modules it names; the staff export page is in export_page.py.
+modules it names; the staff export and import pages are in export_page.py
+and import_page.py.
 """
 
 import reversion
@@ -18,6 +19,7 @@ from core.admin.widgets import ADMIN_FORMFIELD_OVERRIDES
 from publications.admin import topics  # noqa: F401  (the Topic admin)
 from publications.admin.base import PublicationAdminBase
 from publications.admin.exports import PublicationExportMixin
+from publications.admin.import_page import ImportLinkMixin
 from publications.admin.inlines import (
     AuthorshipInline,
     PinnedPublicationInline,
@@ -44,7 +46,9 @@ _PUBLISHING = (
 
 
 @admin.register(Report)
-class ReportAdmin(ReportPdfAdminMixin, PublicationExportMixin, PublicationAdminBase):
+class ReportAdmin(
+    ImportLinkMixin, ReportPdfAdminMixin, PublicationExportMixin, PublicationAdminBase
+):
     publication_kind = Publication.Kind.REPORT
     readonly_fields = (*PublicationAdminBase.readonly_fields, "generated_pdf_state")
     actions = (*PublicationAdminBase.actions, "regenerate_pdf")
@@ -89,7 +93,9 @@ class ReportAdmin(ReportPdfAdminMixin, PublicationExportMixin, PublicationAdminB
 
 
 @admin.register(RelatedPublication)
-class RelatedPublicationAdmin(PublicationExportMixin, PublicationAdminBase):
+class RelatedPublicationAdmin(
+    ImportLinkMixin, PublicationExportMixin, PublicationAdminBase
+):
     publication_kind = Publication.Kind.RELATED
     inlines = (AuthorshipInline, PinnedPublicationInline)
     fieldsets = (

@@ -9,6 +9,9 @@ SQLite an FTS5 table (publications.search.sqlite). Callers use the
 functions here and never ask which.
 """
 
+from contextlib import contextmanager
+
+from asgiref.local import Local
 from django.db import connection
 
 from publications.search import postgresql, sqlite
@@ -24,6 +27,7 @@ __all__ = [
     "HIGHLIGHT_START",
     "HIGHLIGHT_STOP",
     "MAX_QUERY_TERMS",
+    "index_updates_deferred",
     "normalise_query",
     "rebuild_search_index",
     "search_publications",
@@ -33,6 +37,8 @@ __all__ = [
 # Markers around matched words; the text is escaped before they become <mark>.
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
+# The ids collected by index_updates_deferred(), or None when not deferring.
+_deferred = Local()
 
 
 def search_publications(publications, text):
@@ -63,8 +69,31 @@ def update_search_index(publication_ids):
     rolls back, with it.
     """
     ids = sorted({int(pk) for pk in publication_ids if pk is not None})
-    if ids:
+    collected = getattr(_deferred, "ids", None)
+    if collected is not None:
+        collected.update(ids)
+    elif ids:
         _backend().update_index(ids)
+
+
+@contextmanager
+def index_updates_deferred():
+    """Collect the index updates of a block and make them once, at its end.
+
+    For many writes in one transaction (an import chunk): each item's save
+    and each of its parts would otherwise rewrite its index row again. If
+    the block raises, nothing is indexed; its transaction rolls back anyway.
+    """
+    if getattr(_deferred, "ids", None) is not None:
+        yield  # already deferring: the outer block indexes
+        return
+    _deferred.ids = set()
+    try:
+        yield
+        ids = _deferred.ids
+    finally:
+        _deferred.ids = None
+    update_search_index(ids)
 
 
 def rebuild_search_index():
