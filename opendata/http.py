@@ -8,8 +8,8 @@ conditional requests), so a shared cache keyed by URL may keep it: CORS is
 import functools
 
 from django.http import HttpResponse, JsonResponse
-from django.utils.cache import set_response_etag
 
+from core.middleware import set_checksum_etag
 from opendata.throttling import throttled
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -64,7 +64,7 @@ def _as_get(view, request, *args, **kwargs):
     finally:
         request.method = "HEAD"
     if not response.streaming:
-        set_response_etag(response)
+        set_checksum_etag(response)
         length = len(response.content)
         response.content = b""
         response["Content-Length"] = str(length)

@@ -14,10 +14,10 @@ from django.http import QueryDict
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
-    set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from core.middleware import set_checksum_etag
 from publications.caching.versions import content_version
 
 logger = logging.getLogger("folio")
@@ -95,7 +95,7 @@ class PublicPageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             if not response.has_header("ETag"):
-                set_response_etag(response)
+                set_checksum_etag(response)
             response["X-Cache"] = (
                 "miss" if _store(request, key, version, response) else "skip"
             )

@@ -65,10 +65,17 @@ def render_pdf(html, *, media=()):
     """
     # Imported here: WeasyPrint loads pango when imported, which only the
     # worker and the staff preview need.
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from publications.pdf.fetcher import LocalFilesFetcher
+
+    # Importing WeasyPrint tells Pillow to accept truncated images, for the
+    # whole process: the upload checks of this process (a web worker making
+    # a staff preview) would then take a broken file for an image. The
+    # report's images were checked when uploaded; keep Pillow's default.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     document = HTML(
         string=html,

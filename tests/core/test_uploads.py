@@ -199,6 +199,16 @@ def test_an_animation_with_a_truncated_later_frame_is_not_an_image():
     assert _refusal(truncated).code == "invalid_image"
 
 
+def test_a_truncated_image_is_refused_after_a_pdf_was_rendered_in_the_process():
+    # WeasyPrint's import makes Pillow accept truncated files process-wide.
+    from publications.pdf.render import render_pdf
+
+    render_pdf("<p>Text</p>")
+    truncated = layered_gif(sizes=[(40, 30), (200, 150)])[:-40]
+
+    assert _refusal(truncated).code == "invalid_image"
+
+
 def test_an_apng_declaring_more_frames_than_it_has_is_not_an_image():
     data = bytearray(png(size=(8, 8), frames=2))
     actl = data.index(b"acTL")

@@ -166,6 +166,12 @@ def test_an_image_of_unknown_size_is_shown_alone(client, report):
 
 
 def _queries(client, url):
+    """Count a page's queries with nothing cached, its related items stored.
+
+    An item's related items are ranked and stored the first time its page
+    is read (publications.derived); the count is that of every later read.
+    """
+    client.get(url)
     cache.clear()
     forget_in_process()
     with CaptureQueriesContext(connection) as context:
