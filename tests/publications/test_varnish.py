@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from publications.models import Publication, PurgeRequest, Report
@@ -179,6 +179,32 @@ def stack(django_db_setup, django_db_blocker):
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def flush_beside_the_stack():
+    """Retry the flush that ends each test when PostgreSQL breaks a deadlock.
+
+    The flush truncates every table while the stack's gunicorn and purger
+    may be inside a short transaction of their own (a drain after a
+    response, a purge poll); PostgreSQL then refuses one of the two, and it
+    may be the TRUNCATE. Done again, it waits for the other.
+    """
+    operations = type(connection.ops)
+    flush = operations.execute_sql_flush
+
+    def retrying(self, sql_list):
+        for attempt in range(5):
+            try:
+                return flush(self, sql_list)
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "execute_sql_flush", retrying)
+        yield
 
 
 @pytest.fixture
