@@ -251,6 +251,10 @@ class Editor:
         self.process = None
         self.reader = None
         self.figures = None
+        # Held while a change is checked; once the run is over no new check
+        # starts, so none reads the page after the editor puts it back.
+        self.checking = threading.Lock()
+        self.stopping = False
 
     def __enter__(self):
         self.process = subprocess.Popen(
@@ -270,9 +274,14 @@ class Editor:
             if line.startswith("EDITOR_JSON "):
                 self.figures = json.loads(line.removeprefix("EDITOR_JSON "))
             elif line.startswith("EDITOR_LIVE ") and self.checker is not None:
-                self.checker.check(json.loads(line.removeprefix("EDITOR_LIVE ")))
+                with self.checking:
+                    if not self.stopping:
+                        change = json.loads(line.removeprefix("EDITOR_LIVE "))
+                        self.checker.check(change)
 
     def __exit__(self, *exc_info):
+        with self.checking:
+            self.stopping = True
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
         self.reader.join(timeout=30)
@@ -299,6 +308,14 @@ def main():
         "--varnish",
         action="store_true",
         help="Also the mix through varnishd in front of Folio, purged by it.",
+    )
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="With --varnish: first request the mix's distinct pages once, "
+        "through Varnish, for at most this long (fills Varnish and Redis).",
     )
     parser.add_argument(
         "--floor",
@@ -385,6 +402,8 @@ def main():
                         varnish.base_url + "/",
                         paths_file,
                     )
+                if args.varnish and args.warm:
+                    _warm(varnish, order, args)
                 if args.compare:
                     name = args.compare.name
                     targets[f"Folio minimal view ({name})"] = (
@@ -475,6 +494,27 @@ def _other_server(args, env):
     )
     server.root = args.compare.resolve()
     return server
+
+
+def _warm(varnish, order, args):
+    """Request each page of the mix once through Varnish, the most requested
+    first, for at most --warm seconds, at one connection per worker."""
+    distinct = list(dict.fromkeys(order))
+    warm_file = RESULTS / "mixed-warm-paths.txt"
+    warm_file.write_text("\n".join(distinct) + "\n")
+    # wrk_paths.lua starts each thread 7919 paths on: one thread goes in order.
+    figures = load.wrk(
+        varnish.base_url + "/",
+        connections=args.workers,
+        seconds=args.warm,
+        threads=1,
+        paths_file=warm_file,
+    )
+    print(
+        f"Warmed Varnish: {figures['requests']:,} requests of "
+        f"{len(distinct):,} distinct pages in {args.warm} s.",
+        flush=True,
+    )
 
 
 def _settle(url, *, seconds=30):
