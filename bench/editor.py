@@ -3,11 +3,14 @@
     python bench/editor.py --draft-every 2 --live-every 10 [--seconds 60]
 
 Every --draft-every seconds it saves a draft (its title changed), every
---live-every seconds a live report (its teaser changed): each save runs in
-a transaction with every receiver, as the admin's would, so the live one
-moves the content version on and queues the change. It stops on SIGTERM,
-putting back what it changed, and prints how many saves it made and how
-long they took.
+--live-every seconds a live report (its title and teaser changed, with a
+counter): each save runs in a transaction with every receiver, as the
+admin's would, so the live one moves the content version on and queues the
+change. After each live save commits it prints a line
+`EDITOR_LIVE {"path", "title", "old_title", "committed_at"}` (a Unix
+time), for the checker of stale reads in bench/mixed.py. It stops on
+SIGTERM, putting back what it changed, and prints how many saves it made
+and how long they took.
 """
 
 import argparse
@@ -38,7 +41,7 @@ def main():
 
     draft = Publication.objects.drafts().order_by("-pk").first()
     live = Report.objects.live().order_by("-publish_at", "-pk").first()
-    originals = {"draft": draft.title, "live": live.teaser}
+    originals = {"draft": draft.title, "live": live.teaser, "title": live.title}
     saves = {"draft": [], "live": []}
     started = time.monotonic()
     next_draft = next_live = started
@@ -50,13 +53,18 @@ def main():
                 saves["draft"].append(_timed(draft.save))
                 next_draft += args.draft_every
             if now >= next_live:
-                live.teaser = f"{originals['live']} Updated {len(saves['live'])}."
+                count = len(saves["live"])
+                old_title = live.title
+                live.title = f"{originals['title']} (revision {count})"
+                live.teaser = f"{originals['live']} Updated {count}."
                 saves["live"].append(_timed(live.save))
+                _log_live(live, old_title)
                 next_live += args.live_every
             time.sleep(max(0.0, min(next_draft, next_live) - time.monotonic()))
     finally:
         draft.title = originals["draft"]
         draft.save()
+        live.title = originals["title"]
         live.teaser = originals["live"]
         live.save()
     print(
@@ -72,6 +80,16 @@ def main():
         ),
         flush=True,
     )
+
+
+def _log_live(report, old_title):
+    record = {
+        "path": report.get_absolute_url(),
+        "title": report.title,
+        "old_title": old_title,
+        "committed_at": time.time(),
+    }
+    print("EDITOR_LIVE " + json.dumps(record), flush=True)
 
 
 def _timed(save):

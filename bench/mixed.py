@@ -2,7 +2,7 @@
 
     python bench/mixed.py [--rounds 3] [--seconds 20] [--connections 32]
                           [--workers 4] [--reports 5000] [--topic-pages 3800]
-                          [--searches 30]
+                          [--searches 30] [--varnish]
 
 Real traffic is thousands of different pages, most in no cache. The mix
 draws, from the seeded data (bench/data.py, `make bench` seeds it),
@@ -19,6 +19,20 @@ the load average read before each run:
 - Folio, the mix, with an editor (bench/editor.py) saving a draft every
   2 s and a live report every 10 s through the ORM, signals and all.
 
+With --varnish, varnishd (deploy/varnish/folio.vcl, bench/varnish.py) runs
+in front of the same Folio gunicorn, which, like the editor, purges it
+(FOLIO_PURGE_BACKEND=varnish, FOLIO_VARNISH_URLS), with `manage.py
+run_purger` beside them; three more runs a round:
+
+- Varnish, the newest report page alone (the cached page);
+- Varnish, the mix;
+- Varnish, the mix, with the editor at work.
+
+In each run with the editor, a checker reads what the editor changed (its
+EDITOR_LIVE lines: the live report's new title and when it committed) and
+fetches that page from the run's server about a second after each commit:
+a page without the new title is a stale read.
+
 Prints the medians with each run's ratio to bare Django and writes
 bench/results/mixed.json. Figures from a busy machine are provisional:
 compare the ratios, which interleaving keeps fair.
@@ -34,6 +48,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,6 +57,8 @@ sys.path[0] = str(ROOT)
 RESULTS = ROOT / "bench" / "results"
 
 from bench import load, site  # noqa: E402
+from bench.stale_reads import StaleReadChecker  # noqa: E402
+from bench.varnish import Process, Varnish, free_port, wait_for  # noqa: E402
 
 FOLIO_PORT = 8111
 BARE_PORT = 8112
@@ -69,6 +86,11 @@ RUNS = (
     "Folio minimal view",
     "Folio mix",
     "Folio mix, editor at work",
+)
+VARNISH_RUNS = (
+    "Varnish, report page",
+    "Varnish mix",
+    "Varnish mix, editor at work",
 )
 
 
@@ -220,12 +242,19 @@ class Redis:
 
 
 class Editor:
-    """bench/editor.py running for the length of a `with` block."""
+    """bench/editor.py running for the length of a `with` block; each live
+    change it logs goes to *checker* as it comes."""
 
-    def __init__(self, env):
+    def __init__(self, env, checker=None):
         self.env = env
+        self.checker = checker
         self.process = None
+        self.reader = None
         self.figures = None
+        # Held while a change is checked; once the run is over no new check
+        # starts, so none reads the page after the editor puts it back.
+        self.checking = threading.Lock()
+        self.stopping = False
 
     def __enter__(self):
         self.process = subprocess.Popen(
@@ -236,14 +265,26 @@ class Editor:
             text=True,
             start_new_session=True,
         )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
         return self
 
-    def __exit__(self, *exc_info):
-        self.process.send_signal(signal.SIGTERM)
-        output, _ = self.process.communicate(timeout=60)
-        for line in output.splitlines():
+    def _read(self):
+        for line in self.process.stdout:
             if line.startswith("EDITOR_JSON "):
                 self.figures = json.loads(line.removeprefix("EDITOR_JSON "))
+            elif line.startswith("EDITOR_LIVE ") and self.checker is not None:
+                with self.checking:
+                    if not self.stopping:
+                        change = json.loads(line.removeprefix("EDITOR_LIVE "))
+                        self.checker.check(change)
+
+    def __exit__(self, *exc_info):
+        with self.checking:
+            self.stopping = True
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        self.reader.join(timeout=30)
 
 
 def main():
@@ -264,6 +305,19 @@ def main():
         help="Another Folio checkout (such as main) whose mix runs interleaved.",
     )
     parser.add_argument(
+        "--varnish",
+        action="store_true",
+        help="Also the mix through varnishd in front of Folio, purged by it.",
+    )
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="With --varnish: first request the mix's distinct pages once, "
+        "through Varnish, for at most this long (fills Varnish and Redis).",
+    )
+    parser.add_argument(
         "--floor",
         action="store_true",
         help="Only bare Django, nginx and Folio's minimal view.",
@@ -272,6 +326,8 @@ def main():
     runs = RUNS[:3] if args.floor else RUNS
     if args.compare and not args.floor:
         runs = (*runs, *(f"{name} ({args.compare.name})" for name in RUNS[2:]))
+    if args.varnish and not args.floor:
+        runs = (*runs, *VARNISH_RUNS)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.rounds, args.seconds = 1, 5
@@ -289,8 +345,13 @@ def main():
     base.pop("FOLIO_PAGE_CACHE_SECONDS")
     rows = {name: [] for name in runs}
     editors = []
+    varnish_port = free_port()
     with Redis(port=REDIS_PORT) as redis_server:
         folio_env = {**base, "REDIS_URL": redis_server.url}
+        if args.varnish:
+            # Folio's gunicorn and the editor purge what they change.
+            folio_env["FOLIO_PURGE_BACKEND"] = "varnish"
+            folio_env["FOLIO_VARNISH_URLS"] = f"http://127.0.0.1:{varnish_port}"
         folio = load.Server(
             port=FOLIO_PORT,
             workers=args.workers,
@@ -305,7 +366,21 @@ def main():
             app="bench.bare.wsgi",
         )
         other = _other_server(args, folio_env)
-        with folio, bare, other:
+        varnish, purger = _Nothing(), _Nothing()
+        if args.varnish:
+            varnish = Varnish(
+                port=varnish_port,
+                backend=f"127.0.0.1:{FOLIO_PORT}",
+                env=folio_env,
+                memory="512m",
+                log_path=RESULTS / "varnishd-mixed.log",
+            )
+            purger = Process(
+                [sys.executable, "manage.py", "run_purger"],
+                env=folio_env,
+                log_path=RESULTS / "purger-mixed.log",
+            )
+        with folio, bare, other, varnish, purger:
             _, report_html = load.check(folio.base_url + kinds["report"][0])
             minimal = f"/bench/minimal/{len(report_html)}/"
             with Nginx(port=NGINX_PORT, html=report_html) as nginx:
@@ -316,6 +391,19 @@ def main():
                     "Folio mix": (folio.base_url + "/", paths_file),
                     "Folio mix, editor at work": (folio.base_url + "/", paths_file),
                 }
+                if args.varnish:
+                    wait_for(varnish.base_url + kinds["report"][0])
+                    targets["Varnish, report page"] = (
+                        varnish.base_url + kinds["report"][0],
+                        None,
+                    )
+                    targets["Varnish mix"] = (varnish.base_url + "/", paths_file)
+                    targets["Varnish mix, editor at work"] = (
+                        varnish.base_url + "/",
+                        paths_file,
+                    )
+                if args.varnish and args.warm:
+                    _warm(varnish, order, args)
                 if args.compare:
                     name = args.compare.name
                     targets[f"Folio minimal view ({name})"] = (
@@ -333,19 +421,33 @@ def main():
                                 _settle(server.base_url + "/healthz")
                         load_average = os.getloadavg()[0]
                         if "editor at work" in name:
-                            with Editor(folio_env) as editor:
+                            # Read through the run's own server (Varnish or
+                            # gunicorn), as the readers do.
+                            checker = StaleReadChecker(url.removesuffix("/"))
+                            with Editor(folio_env, checker) as editor:
                                 figures = _run(url, paths, args)
-                            editors.append(editor.figures)
+                            editors.append(
+                                {"run": name, **(editor.figures or {})}
+                                | {"reads": checker.reads}
+                            )
+                            figures["stale_reads"] = checker.stale
+                            figures["stale_checks"] = len(checker.reads)
                         else:
                             figures = _run(url, paths, args)
                         figures["load_average"] = round(load_average, 2)
                         rows[name].append(figures)
+                        stale = ""
+                        if "stale_reads" in figures:
+                            stale = (
+                                f"stale {figures['stale_reads']}"
+                                f"/{figures['stale_checks']}  "
+                            )
                         print(
                             f"  {name:<28} {figures['rps']:>8.1f} req/s  "
                             f"p50 {figures['p50_ms']:>7.1f} ms  "
                             f"p99 {figures['p99_ms']:>7.1f} ms  "
                             f"errors {figures['errors'] + figures['non_2xx']}  "
-                            f"(load {load_average:.1f})",
+                            f"{stale}(load {load_average:.1f})",
                             flush=True,
                         )
     table = _medians(rows)
@@ -364,6 +466,7 @@ def main():
                 "runs": rows,
                 "medians": table,
                 "editor": editors,
+                "varnish": args.varnish,
             },
             indent=2,
         )
@@ -391,6 +494,27 @@ def _other_server(args, env):
     )
     server.root = args.compare.resolve()
     return server
+
+
+def _warm(varnish, order, args):
+    """Request each page of the mix once through Varnish, the most requested
+    first, for at most --warm seconds, at one connection per worker."""
+    distinct = list(dict.fromkeys(order))
+    warm_file = RESULTS / "mixed-warm-paths.txt"
+    warm_file.write_text("\n".join(distinct) + "\n")
+    # wrk_paths.lua starts each thread 7919 paths on: one thread goes in order.
+    figures = load.wrk(
+        varnish.base_url + "/",
+        connections=args.workers,
+        seconds=args.warm,
+        threads=1,
+        paths_file=warm_file,
+    )
+    print(
+        f"Warmed Varnish: {figures['requests']:,} requests of "
+        f"{len(distinct):,} distinct pages in {args.warm} s.",
+        flush=True,
+    )
 
 
 def _settle(url, *, seconds=30):
@@ -423,7 +547,11 @@ def _medians(rows):
         }
         requests = sum(run["requests"] for run in runs)
         failed = sum(run["errors"] + run["non_2xx"] for run in runs)
+        table[name]["failed"] = failed
         table[name]["failed_share"] = round(failed / max(requests, 1), 4)
+        if any("stale_reads" in run for run in runs):
+            table[name]["stale_reads"] = sum(run["stale_reads"] for run in runs)
+            table[name]["stale_checks"] = sum(run["stale_checks"] for run in runs)
     bare = table["bare Django"]["rps"]
     for row in table.values():
         row["ratio"] = round(row["rps"] / bare, 3) if bare else None
@@ -437,13 +565,16 @@ def _print_table(table, args):
     )
     print(
         f"{'run':<28} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'failed':>7} {'load':>5}"
+        f"{'failed':>7} {'stale':>7} {'load':>5}"
     )
     for name, row in table.items():
+        stale = "-"
+        if "stale_reads" in row:
+            stale = f"{row['stale_reads']}/{row['stale_checks']}"
         print(
             f"{name:<28} {row['rps']:>8.1f} {row['ratio']:>6.2f} "
             f"{row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} "
-            f"{row['failed_share']:>7.1%} {row['load_average']:>5.1f}"
+            f"{row['failed_share']:>7.1%} {stale:>7} {row['load_average']:>5.1f}"
         )
 
 

@@ -22,12 +22,10 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +33,8 @@ sys.path[0] = str(ROOT)
 RESULTS = ROOT / "bench" / "results"
 
 from bench import load  # noqa: E402
+from bench.varnish import Process, Varnish, free_port, wait_for  # noqa: E402
 
-VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 NGINX_CONF = """\
 worker_processes 2;
@@ -58,51 +56,6 @@ http {{
     }}
 }}
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Process:
-    """A server started in its own process group, stopped on exit."""
-
-    def __init__(self, command, *, env=None, log_path):
-        self.command, self.env, self.log_path = command, env, log_path
-
-    def __enter__(self):
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(
-                [str(part) for part in self.command],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self
-
-    def __exit__(self, *exc_info):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
-
-
-def wait_for(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if load.fetch(url)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
 def django_env(args, varnish_port):
@@ -157,22 +110,10 @@ def main():
 
 
 def run(args, env, folder, bare_port, app_port, varnish_port, nginx_port):
-    subprocess.run(
-        [sys.executable, "manage.py", "write_varnish_site", "-v0"]
-        + [f"--backend=127.0.0.1:{app_port}", f"--output={folder}/folio-site.vcl"]
-        + [f"--site-host=127.0.0.1:{varnish_port}"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi"]
     gunicorn += ["--workers", str(args.workers), "--bind"]
     # The bare view without Folio's page cache or shared cache headers.
     bare_env = {**env, "FOLIO_PAGE_CACHE_SECONDS": "0", "FOLIO_PURGE_BACKEND": ""}
-    varnishd = [VARNISHD, "-F", "-j", "none", "-T", "none", "-n", folder / "varnish"]
-    varnishd += ["-a", f"127.0.0.1:{varnish_port}", "-s", "malloc,256m"]
-    varnishd += ["-p", f"vcl_path={folder}:{ROOT / 'deploy' / 'varnish'}"]
-    varnishd += ["-f", ROOT / "deploy" / "varnish" / "folio.vcl"]
     app = f"http://127.0.0.1:{app_port}"
     with (
         Process(
@@ -185,7 +126,12 @@ def run(args, env, folder, bare_port, app_port, varnish_port, nginx_port):
             env=env,
             log_path=RESULTS / "gunicorn-report-page.log",
         ),
-        Process(varnishd, log_path=RESULTS / "varnishd-report-page.log"),
+        Varnish(
+            port=varnish_port,
+            backend=f"127.0.0.1:{app_port}",
+            env=env,
+            log_path=RESULTS / "varnishd-report-page.log",
+        ),
     ):
         wait_for(app + "/healthz")
         wait_for(f"http://127.0.0.1:{bare_port}/healthz")
