@@ -65,10 +65,12 @@ def _database_writer(publications, with_content=False):
     elsewhere (SQLite), and for an export with content, the rows are
     formatted here.
     """
+    if with_content:
+        return None  # COPY writes only the export's own columns.
     # Imported here: it uses this module's formula rule.
     from publications import exports_postgres
 
-    if exports_postgres.can_export(publications, with_content=with_content):
+    if exports_postgres.can_export(publications):
         return exports_postgres
     return None
 

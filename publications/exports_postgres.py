@@ -116,7 +116,11 @@ class _Export:
         byte_order_mark=False,
         chunk_size=CHUNK_SIZE,
         progress=None,
+        with_content=False,
     ):
+        if with_content:
+            # can_export() refuses it: the statement builds COLUMNS only.
+            raise ValueError("COPY exports have no content columns")
         self.publications = publications
         self.file_format = file_format
         self.byte_order_mark = byte_order_mark
