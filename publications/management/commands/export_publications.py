@@ -5,7 +5,8 @@ publications.filters, as on the staff export page but with a date range; an
 unknown slug, a bad date or an unwritable path stops the command with a
 one-line message and exit status 1 before anything is written. A file is
 written under a temporary name and renamed when complete, so a failed export
-never leaves half a file behind.
+never leaves half a file behind. --with-content adds the columns an import
+needs to publish live items (publications.resources.CONTENT_COLUMNS).
 """
 
 import functools
