@@ -3,23 +3,29 @@
 Each writer takes a QuerySet of publications and a file-like object. Rows are
 read chunk by chunk (iterator(chunk_size=...), then the authors and topics of
 each chunk in one query each) and written as they come, so memory stays flat
-whatever the number of rows. The columns are PublicationResource's.
+whatever the number of rows. The columns are PublicationResource's; with
+``with_content=True`` the content columns an import reads follow them.
 """
 
 import csv
 import io
 import json
+import os
+import shutil
+import zipfile
 from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from publications.resources import (
     CHUNK_SIZE,
-    COLUMNS,
     PublicationResource,
+    export_columns,
     read_export_rows,
 )
 
@@ -34,8 +40,11 @@ CONTENT_TYPES = {
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Flush a streamed text export once this many characters are buffered.
 _BUFFER_CHARACTERS = 64 * 1024
-# Column widths of the workbook, in characters, in COLUMNS order.
-_XLSX_WIDTHS = (9, 20, 9, 60, 40, 40, 30, 40, 11, 20, 50, 50)
+# Column widths of the workbook, in characters, in export_columns() order.
+_XLSX_WIDTHS = (9, 20, 9, 60, 40, 40, 30, 40, 11, 20, 50, 50, 60, 60, 60, 60, 20)
+# The one date of every part of a workbook and of its properties, so that
+# two exports of the same rows are the same bytes (zip dates start in 1980).
+_XLSX_DATE = datetime(1980, 1, 1)
 
 
 def escape_formula(value):
@@ -49,12 +58,15 @@ def escape_formula(value):
     return value
 
 
-def _database_writer(publications):
+def _database_writer(publications, with_content=False):
     """Return publications.exports_postgres if it can write *publications*.
 
     There PostgreSQL builds the same text several times faster, with COPY;
-    elsewhere (SQLite) the rows are formatted here.
+    elsewhere (SQLite), and for an export with content, the rows are
+    formatted here.
     """
+    if with_content:
+        return None  # COPY writes only the export's own columns.
     # Imported here: it uses this module's formula rule.
     from publications import exports_postgres
 
@@ -63,14 +75,21 @@ def _database_writer(publications):
     return None
 
 
-def iter_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
+def iter_export_rows(
+    publications, *, chunk_size=CHUNK_SIZE, progress=None, with_content=False
+):
     """Yield each publication's column values, reading *chunk_size* rows at once.
 
     *progress*, if given, is called with the number of rows done after each
-    chunk.
+    chunk. With *with_content*, the content columns follow (export_columns).
     """
-    resource = PublicationResource()
-    rows = read_export_rows(publications, chunk_size=chunk_size, progress=progress)
+    resource = PublicationResource(with_content=with_content)
+    rows = read_export_rows(
+        publications,
+        chunk_size=chunk_size,
+        progress=progress,
+        with_content=with_content,
+    )
     for row in rows:
         yield resource.export_resource(row)
 
@@ -93,7 +112,7 @@ def iter_publications_csv(publications, *, byte_order_mark=False, **options):
     With *byte_order_mark*, the text starts with U+FEFF so that Excel reads
     it as UTF-8.
     """
-    if copy := _database_writer(publications):
+    if copy := _database_writer(publications, options.get("with_content")):
         yield from copy.iter_publications_csv(
             publications, byte_order_mark=byte_order_mark, **options
         )
@@ -106,7 +125,7 @@ def _iter_csv(publications, *, byte_order_mark=False, **options):
     if byte_order_mark:
         buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(export_columns(with_content=options.get("with_content", False)))
     for row in iter_export_rows(publications, **options):
         writer.writerow(_csv_row(row))
         if buffer.tell() > _BUFFER_CHARACTERS:
@@ -118,7 +137,7 @@ def _iter_csv(publications, *, byte_order_mark=False, **options):
 
 def iter_publications_json(publications, **options):
     """Yield a JSON list of one object per publication, in pieces."""
-    if copy := _database_writer(publications):
+    if copy := _database_writer(publications, options.get("with_content")):
         yield from copy.iter_publications_json(publications, **options)
     else:
         yield from _iter_json(publications, **options)
@@ -126,11 +145,12 @@ def iter_publications_json(publications, **options):
 
 def _iter_json(publications, **options):
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    columns = export_columns(with_content=options.get("with_content", False))
     pieces = ["["]
     separator = "\n"
     size = 1
     for row in iter_export_rows(publications, **options):
-        item = encode(dict(zip(COLUMNS, map(_json_value, row), strict=True)))
+        item = encode(dict(zip(columns, map(_json_value, row), strict=True)))
         pieces += (separator, item)
         separator = ",\n"
         size += len(item) + 2
@@ -150,7 +170,7 @@ def _json_value(value):
 
 def write_publications_csv(publications, out, **options):
     """Write *publications* as CSV to the text file *out*."""
-    if copy := _database_writer(publications):
+    if copy := _database_writer(publications, options.get("with_content")):
         copy.write_publications_csv(publications, out, **options)
         return
     for piece in _iter_csv(publications, **options):
@@ -159,7 +179,7 @@ def write_publications_csv(publications, out, **options):
 
 def write_publications_json(publications, out, **options):
     """Write *publications* as a JSON list of objects to the text file *out*."""
-    if copy := _database_writer(publications):
+    if copy := _database_writer(publications, options.get("with_content")):
         copy.write_publications_json(publications, out, **options)
         return
     for piece in _iter_json(publications, **options):
@@ -171,17 +191,47 @@ def write_publications_xlsx(publications, out, **options):
 
     Dates are real date cells in the site's time zone (Excel has no time
     zones). openpyxl's write-only mode keeps rows on disk, not in memory.
+    The same rows give the same bytes: every date in the file is _XLSX_DATE.
     """
+    columns = export_columns(with_content=options.get("with_content", False))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Publications")
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKL", _XLSX_WIDTHS, strict=True):
-        sheet.column_dimensions[letter].width = width
+    for index, width in enumerate(_XLSX_WIDTHS[: len(columns)], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    sheet.append([_header_cell(sheet, name, bold) for name in COLUMNS])
+    sheet.append([_header_cell(sheet, name, bold) for name in columns])
     for row in iter_export_rows(publications, **options):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(out)
+    # workbook.save() stamps the file with the time; this is save() without.
+    workbook.properties.created = workbook.properties.modified = _XLSX_DATE
+    archive = _FixedDateZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(workbook, archive).save()
+
+
+class _FixedDateZipFile(zipfile.ZipFile):
+    """A zip file whose entries all carry _XLSX_DATE, not the time written.
+
+    openpyxl adds parts by name (dated now) and the write-only sheet from a
+    temporary file (dated by its mtime).
+    """
+
+    def _entry(self, name, size=0):
+        entry = zipfile.ZipInfo(name, date_time=_XLSX_DATE.timetuple()[:6])
+        entry.compress_type = self.compression
+        entry.external_attr = 0o600 << 16
+        entry.file_size = size
+        return entry
+
+    def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._entry(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs):
+        entry = self._entry(arcname or filename, os.path.getsize(filename))
+        with open(filename, "rb") as source, self.open(entry, "w") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
 
 
 def _header_cell(sheet, name, font):

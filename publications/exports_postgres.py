@@ -65,16 +65,18 @@ _RESTORE_PLANNER = "SELECT {}".format(
 )
 
 
-def can_export(publications):
+def can_export(publications, *, with_content=False):
     """Return True if COPY should write *publications* rather than Python.
 
     It needs PostgreSQL, a defined row order (else either path may order
     rows its own way), a named time zone PostgreSQL knows too, and at least
-    MIN_ROWS rows (one query, which stops there).
+    MIN_ROWS rows (one query, which stops there). It writes only the
+    export's own columns: an export *with_content* is Python's.
     """
     connection = connections[publications.db]
     return (
-        connection.vendor == "postgresql"
+        not with_content
+        and connection.vendor == "postgresql"
         and issubclass(publications.model, Publication)
         and publications.ordered
         and not publications.query.is_sliced
@@ -114,7 +116,11 @@ class _Export:
         byte_order_mark=False,
         chunk_size=CHUNK_SIZE,
         progress=None,
+        with_content=False,
     ):
+        if with_content:
+            # can_export() refuses it: the statement builds COLUMNS only.
+            raise ValueError("COPY exports have no content columns")
         self.publications = publications
         self.file_format = file_format
         self.byte_order_mark = byte_order_mark

@@ -10,6 +10,7 @@ from collections import defaultdict, namedtuple
 from itertools import batched
 
 from django.db.models import F, Lookup, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from import_export import fields, resources
 
@@ -19,6 +20,7 @@ from publications.models import (
     Publication,
     RelatedPublication,
     Report,
+    SummaryPoint,
     TaggedPublication,
 )
 
@@ -37,6 +39,11 @@ COLUMNS = (
     "url",
     "pdf_url",
 )
+# What an export "with content" adds after COLUMNS: the optional columns an
+# import reads (publications.imports.cells), so that a round trip keeps
+# everything publishing needs. Summary points are one a line.
+CONTENT_COLUMNS = ("teaser", "about", "body", "summary_points", "unpublish_date")
+SUMMARY_SEPARATOR = "\n"
 CHUNK_SIZE = 2000
 # The views an export links to, by the rows' link_for().
 _LINK_VIEWS = ("publications:publication-detail", "publications:report-pdf")
@@ -55,6 +62,8 @@ _VALUES = (
     "export_pdf",
     "export_external_url",
 )
+# What an export with content reads too, after _VALUES.
+_CONTENT_VALUES = ("teaser", "export_about", "export_body")
 
 
 class ExportRow(
@@ -75,13 +84,19 @@ class ExportRow(
             "author_names",
             "topic_names",
             "links",
+            "teaser",
+            "about",
+            "body",
+            "summary_points",
         ),
+        defaults=("", "", "", ()),
     )
 ):
     """One publication as the columns read it.
 
     *links* maps the view names of link_for() to functions of a slug, shared
-    by the rows of one export.
+    by the rows of one export. The content fields are read only for an
+    export with content.
     """
 
     __slots__ = ()
@@ -104,11 +119,16 @@ class ExportRow(
         return self.links[viewname](self.slug)
 
 
-def export_values(publications):
+def export_columns(*, with_content=False):
+    """Return the header of an export, with the content columns if asked."""
+    return (*COLUMNS, *CONTENT_COLUMNS) if with_content else COLUMNS
+
+
+def export_values(publications, *, with_content=False):
     """Return *publications* as value rows: the primary key, then _VALUES.
 
-    Works on Publication, Report and RelatedPublication querysets, keeping
-    their filters and order.
+    With *with_content*, _CONTENT_VALUES follow. Works on Publication,
+    Report and RelatedPublication querysets, keeping their filters and order.
     """
     model = publications.model
     if issubclass(model, Report):
@@ -117,34 +137,49 @@ def export_values(publications):
             "export_pdf": F("pdf"),
             "export_external_url": Value(""),
         }
+        content = {"export_about": F("about"), "export_body": F("body")}
     elif issubclass(model, RelatedPublication):
         extra = {
             "export_series": Value(""),
             "export_pdf": Value(""),
             "export_external_url": F("external_url"),
         }
+        content = {"export_about": Value(""), "export_body": F("body")}
     else:
         extra = {
             "export_series": F("report__series__title"),
             "export_pdf": F("report__pdf"),
             "export_external_url": F("relatedpublication__external_url"),
         }
+        content = {
+            "export_about": F("report__about"),
+            "export_body": Coalesce(F("report__body"), F("relatedpublication__body")),
+        }
+    names = _VALUES
+    if with_content:
+        extra |= content
+        names = (*_VALUES, *_CONTENT_VALUES)
     return (
         publications.select_related(None)
         .prefetch_related(None)
         .annotate(**extra)
-        .values_list("pk", *_VALUES)
+        .values_list("pk", *names)
     )
 
 
-def read_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
+def read_export_rows(
+    publications, *, chunk_size=CHUNK_SIZE, progress=None, with_content=False
+):
     """Yield an ExportRow per publication, reading *chunk_size* rows at a time.
 
     Each chunk costs two more queries, for its authors (in order) and its
-    topics, whatever its size. *progress*, if given, is called with the
-    number of rows read after each chunk.
+    topics, whatever its size, and with *with_content* a third for its
+    summary points. *progress*, if given, is called with the number of rows
+    read after each chunk.
     """
-    rows = export_values(publications).iterator(chunk_size=chunk_size)
+    rows = export_values(publications, with_content=with_content).iterator(
+        chunk_size=chunk_size
+    )
     links = {name: slug_url_function(name) for name in _LINK_VIEWS}
     done = 0
     for chunk in batched(rows, chunk_size):
@@ -160,12 +195,22 @@ def read_export_rows(publications, *, chunk_size=CHUNK_SIZE, progress=None):
             .order_by("pk")
             .values_list("content_object_id", "tag__name")
         )
+        points = {}
+        if with_content:
+            points = _group(
+                SummaryPoint.objects.using(publications.db)
+                .filter(_InIds(F("report_id"), ids))
+                .values_list("report_id", "text")
+            )
+        size = len(_VALUES)
         for pk, *values in chunk:
             yield ExportRow(
-                *values,
+                *values[:size],
                 authors.get(pk, ()),
                 sorted(topics.get(pk, ()), key=str.casefold),
                 links,
+                *values[size:],
+                points.get(pk, ()),
             )
         done += len(chunk)
         if progress is not None:
@@ -233,12 +278,15 @@ class PublicationResource(resources.ModelResource):
         export_order = COLUMNS
         chunk_size = CHUNK_SIZE
 
-    def __init__(self, *, now=None, **kwargs):
+    def __init__(self, *, now=None, with_content=False, **kwargs):
         super().__init__(**kwargs)
         # One instant and one time zone for the whole file.
         self.now = now or timezone.now()
         self.time_zone = timezone.get_current_timezone()
-        self._getters = [getattr(self, f"dehydrate_{name}") for name in COLUMNS]
+        self._getters = [
+            getattr(self, f"dehydrate_{name}")
+            for name in export_columns(with_content=with_content)
+        ]
 
     def iter_queryset(self, queryset):
         return read_export_rows(queryset, chunk_size=self.get_chunk_size())
@@ -284,3 +332,22 @@ class PublicationResource(resources.ModelResource):
 
     def dehydrate_pdf_url(self, row):
         return absolute_url(row.pdf_url)
+
+    # The content columns, written as the import reads them back.
+
+    def dehydrate_teaser(self, row):
+        return row.teaser
+
+    def dehydrate_about(self, row):
+        return row.about or ""
+
+    def dehydrate_body(self, row):
+        return row.body or ""
+
+    def dehydrate_summary_points(self, row):
+        return SUMMARY_SEPARATOR.join(row.summary_points)
+
+    def dehydrate_unpublish_date(self, row):
+        if row.unpublish_at is None:
+            return None
+        return row.unpublish_at.astimezone(self.time_zone)

@@ -10,18 +10,22 @@ from publications.models import Publication
 from publications.resources import COLUMNS
 
 
-def exported_csv(publications=None):
+def exported_csv(publications=None, **options):
     out = io.StringIO()
     write_publications_csv(
-        Publication.objects.all() if publications is None else publications, out
+        Publication.objects.all() if publications is None else publications,
+        out,
+        **options,
     )
     return out.getvalue().encode()
 
 
-def exported_xlsx(publications=None):
+def exported_xlsx(publications=None, **options):
     out = io.BytesIO()
     write_publications_xlsx(
-        Publication.objects.all() if publications is None else publications, out
+        Publication.objects.all() if publications is None else publications,
+        out,
+        **options,
     )
     return out.getvalue()
 
@@ -77,43 +81,3 @@ def empty_site():
     Publication.objects.all().delete()
     Author.objects.all().delete()
     Tag.objects.all().delete()
-
-
-def with_content_columns(data, content, *, file_format="csv"):
-    """Return export *data* with content columns added from *content*[slug]."""
-    import csv
-
-    from openpyxl import load_workbook
-
-    names = ("teaser", "about", "body", "summary_points")
-    if file_format == "csv":
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-        slug = rows[0].index("slug")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([*rows[0], *names])
-        for values in rows[1:]:
-            extra = content.get(values[slug], {})
-            writer.writerow([*values, *(extra.get(name, "") for name in names)])
-        return out.getvalue().encode()
-    workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook.active
-    header = [cell.value for cell in sheet[1]]
-    slug = header.index("slug")
-    for offset, name in enumerate(names, start=len(header) + 1):
-        sheet.cell(row=1, column=offset, value=name)
-    for index in range(2, sheet.max_row + 1):
-        extra = content.get(sheet.cell(row=index, column=slug + 1).value, {})
-        for offset, name in enumerate(names, start=len(header) + 1):
-            sheet.cell(row=index, column=offset, value=extra.get(name) or None)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def workbook_parts(data):
-    """Return [(name, bytes)] of each part of the workbook *data*, in order."""
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return [(info.filename, archive.read(info)) for info in archive.infolist()]

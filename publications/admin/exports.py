@@ -20,10 +20,11 @@ from publications.resources import PublicationResource
 from publications.roles import may_export
 
 
-def export_response(publications, file_format, *, filename_stem):
+def export_response(publications, file_format, *, filename_stem, with_content=False):
     """Return a download of *publications*; CSV and JSON are streamed.
 
-    *file_format* is "csv", "xlsx" or "json".
+    *file_format* is "csv", "xlsx" or "json"; *with_content* adds the
+    content columns (publications.resources.CONTENT_COLUMNS).
     """
     filename = f"{filename_stem}-{timezone.localdate():%Y-%m-%d}.{file_format}"
     content_type = exports.CONTENT_TYPES[file_format]
@@ -31,7 +32,7 @@ def export_response(publications, file_format, *, filename_stem):
         # A workbook is a zip file finished only at the end: build it on disk,
         # not in memory, then send the file.
         out = tempfile.TemporaryFile()
-        exports.write_publications_xlsx(publications, out)
+        exports.write_publications_xlsx(publications, out, with_content=with_content)
         out.seek(0)
         response = FileResponse(
             out, as_attachment=True, filename=filename, content_type=content_type
@@ -39,9 +40,13 @@ def export_response(publications, file_format, *, filename_stem):
     else:
         if file_format == "csv":
             # The byte order mark makes Excel read the file as UTF-8.
-            pieces = exports.iter_publications_csv(publications, byte_order_mark=True)
+            pieces = exports.iter_publications_csv(
+                publications, byte_order_mark=True, with_content=with_content
+            )
         else:
-            pieces = exports.iter_publications_json(publications)
+            pieces = exports.iter_publications_json(
+                publications, with_content=with_content
+            )
         response = StreamingHttpResponse(pieces, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, filename)
     patch_cache_control(response, private=True, no_store=True)

@@ -1,10 +1,10 @@
 """The columns an import reads, and each cell's text turned into a value.
 
 The export's columns (publications.resources.COLUMNS), plus optional
-content columns the export does not write: an import of the export alone
-creates or changes what it lists, and a file that also carries a teaser,
-the About text, summary points and a body can create complete items that
-publishing accepts. ``url`` is a related publication's external address
+content columns that only an export "with content" writes: an import of a
+plain export creates or changes what it lists, and a file that also carries
+a teaser, the About text, summary points and a body can create complete
+items that publishing accepts. ``url`` is a related publication's external address
 when it is not the item's own page; ``pdf_url`` is derived and never read.
 """
 
@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from core.richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from publications.imports.files import Formula, ImportFileError, TooLong
-from publications.resources import COLUMNS, LIST_SEPARATOR
+from publications.resources import COLUMNS, CONTENT_COLUMNS, LIST_SEPARATOR
 
-CONTENT_COLUMNS = ("teaser", "about", "body", "summary_points", "unpublish_date")
 KNOWN_COLUMNS = (*COLUMNS, *CONTENT_COLUMNS)
 REQUIRED_COLUMNS = ("kind", "type", "title", "slug", "status", "publish_date")
 RICH_TEXT_COLUMNS = ("about", "body")

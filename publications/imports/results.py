@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from publications.models import Publication, Report
-from publications.resources import LIST_SEPARATOR
+from publications.resources import LIST_SEPARATOR, SUMMARY_SEPARATOR
 
 CREATE, CHANGE, UNCHANGED, REFUSE = "create", "change", "unchanged", "refuse"
 # The fields a diff shows, in the order of the columns.
@@ -23,7 +23,6 @@ COMPARED = (
     "body",
     "summary_points",
 )
-SUMMARY_SEPARATOR = "\n"
 
 
 @dataclass

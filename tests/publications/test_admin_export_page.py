@@ -239,8 +239,39 @@ def test_admin_index_links_to_the_page_for_exporters_only(client):
 def test_page_lists_the_columns_the_export_writes_in_order(exporter, catalogue):
     html = exporter.get(EXPORT_PAGE).content.decode()
     listed = re.findall(r"<li><code>([a-z_]+)</code>", html)
+    plain = list(_download(exporter)[0])
 
-    assert listed == list(_download(exporter)[0])
+    assert listed[: len(plain)] == plain
+    assert listed == list(_download(exporter, with_content="on")[0])
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
+def test_the_with_content_box_adds_the_content_columns(exporter, file_format):
+    make_report(
+        slug="complete",
+        teaser="=A teaser",
+        about="<p>About.</p>",
+        summary_points=("One.", "Two."),
+    )
+    page = exporter.get(EXPORT_PAGE).content.decode()
+    assert 'name="with_content"' in page and "With content" in page
+
+    [plain] = _download(exporter, file_format)
+    [full] = _download(exporter, file_format, with_content="on")
+
+    assert "teaser" not in plain
+    assert list(full)[: len(plain)] == list(plain)
+    assert list(full)[len(plain) :] == [
+        "teaser",
+        "about",
+        "body",
+        "summary_points",
+        "unpublish_date",
+    ]
+    # Formula escaping covers these cells too, but not JSON, as elsewhere.
+    assert full["teaser"] == ("=A teaser" if file_format == "json" else "'=A teaser")
+    assert full["about"] == "<p>About.</p>"
+    assert full["summary_points"] == "One.\nTwo."
 
 
 @pytest.mark.parametrize("status", [None, "all", "draft"])

@@ -1,16 +1,18 @@
 import csv
 import io
 import json
+import zipfile
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 from taggit.models import Tag
 
-from publications import exports
+from publications import exports, exports_postgres
 from publications.exports import (
     escape_formula,
     write_publications_csv,
@@ -18,7 +20,7 @@ from publications.exports import (
     write_publications_xlsx,
 )
 from publications.models import Publication, PublicationType, Report
-from publications.resources import COLUMNS, PublicationResource
+from publications.resources import COLUMNS, CONTENT_COLUMNS, PublicationResource
 from tests.factories import (
     EXPORT_SIZE_CHECK,
     make_author,
@@ -432,3 +434,79 @@ def test_sqlite_exports_take_the_python_writers():
     _make_rows(3)
 
     assert exports._database_writer(_all_publications()) is None
+
+
+@pytest.mark.parametrize("with_content", [False, True])
+def test_xlsx_of_the_same_rows_is_the_same_bytes_at_another_time(with_content):
+    make_report(title="Report", publish_at=datetime(2026, 1, 5, tzinfo=timezone.UTC))
+    outs = []
+    for moment in ("2026-02-01 10:00:00+00:00", "2027-07-09 23:59:58+00:00"):
+        with time_machine.travel(moment, tick=False):
+            out = io.BytesIO()
+            write_publications_xlsx(_all_publications(), out, with_content=with_content)
+            outs.append(out.getvalue())
+
+    assert outs[0] == outs[1]
+    with zipfile.ZipFile(io.BytesIO(outs[0])) as archive:
+        assert archive.testzip() is None
+        assert {info.date_time for info in archive.infolist()} == {
+            (1980, 1, 1, 0, 0, 0)
+        }
+    workbook = load_workbook(io.BytesIO(outs[0]))
+    assert workbook.properties.created == datetime(1980, 1, 1)
+    assert workbook.active["D2"].value == "Report"
+
+
+def test_with_content_adds_the_columns_an_import_reads_after_the_others():
+    make_report(
+        slug="complete",
+        teaser="+A teaser",
+        about="<p>About.</p>",
+        body="<p>Body.</p>",
+        summary_points=("=First", "Second"),
+        publish_at=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.UTC),
+        unpublish_at=datetime(2026, 9, 1, tzinfo=timezone.UTC),
+    )
+    make_related(slug="related", teaser="Teaser.", body="<p>Text.</p>")
+
+    with override_settings(TIME_ZONE="UTC"):
+        csv_rows = _csv_rows(_all_publications(), with_content=True)
+        out = io.StringIO()
+        write_publications_json(_all_publications(), out, with_content=True)
+        json_rows = json.loads(out.getvalue())
+    rows = {row["slug"]: row for row in csv_rows}
+
+    assert list(csv_rows[0]) == [*COLUMNS, *CONTENT_COLUMNS]
+    assert list(json_rows[0]) == [*COLUMNS, *CONTENT_COLUMNS]
+    # Formula escaping applies to the whole cell, as to the other columns.
+    assert rows["complete"]["teaser"] == "'+A teaser"
+    assert rows["complete"]["summary_points"] == "'=First\nSecond"
+    assert rows["complete"]["about"] == "<p>About.</p>"
+    assert rows["complete"]["body"] == "<p>Body.</p>"
+    assert rows["complete"]["unpublish_date"] == "2026-09-01T00:00:00+00:00"
+    assert rows["related"]["body"] == "<p>Text.</p>"
+    assert rows["related"]["about"] == rows["related"]["summary_points"] == ""
+    assert rows["related"]["unpublish_date"] == ""
+    by_slug = {item["slug"]: item for item in json_rows}
+    assert by_slug["complete"]["summary_points"] == "=First\nSecond"
+    assert by_slug["related"]["unpublish_date"] is None
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [write_publications_csv, write_publications_json, write_publications_xlsx],
+)
+def test_with_content_costs_one_query_more_per_chunk(
+    writer, django_assert_num_queries, monkeypatch
+):
+    # Enough rows for COPY on PostgreSQL, which the content option refuses.
+    monkeypatch.setattr(exports_postgres, "MIN_ROWS", 0)
+    _make_rows(4)  # 8 publications
+    out = io.BytesIO() if writer is write_publications_xlsx else io.StringIO()
+
+    # Rows, then authors, topics and summary points once per chunk.
+    with django_assert_num_queries(1 + 3 * 2):
+        writer(_all_publications(), out, chunk_size=4, with_content=True)
+
+    assert exports_postgres.can_export(_all_publications(), with_content=True) is False
+    assert exports._database_writer(_all_publications(), with_content=True) is None

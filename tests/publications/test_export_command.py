@@ -182,6 +182,24 @@ def test_xlsx_file(catalogue, tmp_path):
     assert not list(tmp_path.glob(".out.xlsx.*"))
 
 
+def test_with_content_adds_the_content_columns_in_every_format(catalogue, tmp_path):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(_export("--format", "csv", "--with-content").getvalue())
+        )
+    )
+    items = json.loads(_export("--format", "json", "--with-content").getvalue())
+    path = tmp_path / "out.xlsx"
+    _export("--format", "xlsx", "--with-content", "--output", str(path))
+    header = next(load_workbook(path).active.iter_rows(values_only=True))
+
+    content = ["teaser", "about", "body", "summary_points", "unpublish_date"]
+    assert list(rows[0])[-5:] == list(items[0])[-5:] == list(header)[-5:] == content
+    report = next(row for row in rows if row["slug"] == "water-report")
+    assert report["summary_points"] == "The main finding."
+    assert "teaser" not in _export("--format", "csv").getvalue()
+
+
 def test_xlsx_to_a_binary_standard_output(catalogue):
     stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
 
@@ -282,6 +300,9 @@ def test_queries_per_chunk_in_the_command(catalogue, django_assert_num_queries):
     # One query for the rows, then authors and topics for the one chunk.
     with django_assert_num_queries(EXPORT_SIZE_CHECK + 3):
         _export("--format", "csv", "--status", "all")
+    # With content: summary points too, and never COPY (no size check).
+    with django_assert_num_queries(4):
+        _export("--format", "csv", "--status", "all", "--with-content")
 
 
 def _run_manage(*args):

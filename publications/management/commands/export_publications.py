@@ -5,9 +5,11 @@ publications.filters, as on the staff export page but with a date range; an
 unknown slug, a bad date or an unwritable path stops the command with a
 one-line message and exit status 1 before anything is written. A file is
 written under a temporary name and renamed when complete, so a failed export
-never leaves half a file behind.
+never leaves half a file behind. --with-content adds the columns an import
+needs to publish live items (publications.resources.CONTENT_COLUMNS).
 """
 
+import functools
 import os
 import sys
 import tempfile
@@ -63,6 +65,14 @@ class Command(BaseCommand):
             default=State.LIVE,
             help="Derived status to export (default: live).",
         )
+        parser.add_argument(
+            "--with-content",
+            action="store_true",
+            help=(
+                "Add the columns an import needs to publish live items: teaser, "
+                "about, body, summary_points and unpublish_date."
+            ),
+        )
 
     def handle(self, *args, **options):
         file_format = options["format"]
@@ -80,7 +90,9 @@ class Command(BaseCommand):
         progress = None
         if self.stderr.isatty():
             progress = self._progress_bar(publications.count())
-        write = WRITERS[file_format]
+        write = functools.partial(
+            WRITERS[file_format], with_content=options["with_content"]
+        )
         if options["output"]:
             self._write_file(
                 Path(options["output"]), file_format, write, publications, progress
