@@ -18,7 +18,7 @@ import threading
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import CharField, Q, StringAgg, Value
+from django.db.models import CharField, StringAgg, Value
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, Lower
 from django.utils import timezone
 from taggit.models import Tag
@@ -35,7 +35,6 @@ from publications.models import (
     TaggedPublication,
 )
 from publications.selectors import filter_publications
-from publications.states import Status
 
 # Facet (the listing's field name): the filter_publications arguments that
 # are its own filter.
@@ -242,7 +241,11 @@ class FacetIndex:
         if None in ids or len(ids) > SYNC_LIMIT:
             return False
         if now > self.synced_at:
-            ids |= _scheduled_between(self.synced_at, now)
+            ids |= set(
+                Publication.objects.changed_state_between(
+                    self.synced_at, now
+                ).values_list("pk", flat=True)
+            )
         if ids:
             self._apply(ids, now=now)
         self.seen_changes = dict(recent)
@@ -443,18 +446,6 @@ def _recent_changes(since):
         PublicationChange.objects.filter(changed_at__gte=since - SYNC_MARGIN)
         .order_by()
         .values_list("id", "publication_id")
-    )
-
-
-def _scheduled_between(start, end):
-    """Return ids of items that went live or left after *start*, by *end*."""
-    return set(
-        Publication.objects.filter(status=Status.PUBLISHED)
-        .filter(
-            Q(publish_at__gt=start, publish_at__lte=end)
-            | Q(unpublish_at__gte=start, unpublish_at__lt=end)
-        )
-        .values_list("pk", flat=True)
     )
 
 

@@ -62,6 +62,16 @@ class PublicationQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(status=Status.PUBLISHED, unpublish_at__lt=now)
 
+    def changed_state_between(self, start, end):
+        """Filter to items that went live or left after *start*, by *end*.
+
+        By their schedule alone: no save marks these moments.
+        """
+        return self.filter(status=Status.PUBLISHED).filter(
+            Q(publish_at__gt=start, publish_at__lte=end)
+            | Q(unpublish_at__gte=start, unpublish_at__lt=end)
+        )
+
     def in_state(self, state, *, now=None):
         """Filter by a derived state: draft, scheduled, live or expired."""
         if state == State.DRAFT:

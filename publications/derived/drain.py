@@ -14,14 +14,12 @@ from datetime import timedelta
 
 from django.core.signals import request_finished
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from publications.caching.surrogates import publication_key
 from publications.caching.versions import public_content_changed
 from publications.derived.related import update_related
 from publications.models import DrainMark, Publication, PublicationChange
-from publications.states import Status
 
 logger = logging.getLogger("folio")
 
@@ -74,7 +72,11 @@ def _drain_batch(*, now):
         )
         ids = {pk for _, pk in changes if pk is not None}
         if mark.drained_at is not None:
-            ids |= _scheduled_between(mark.drained_at, now)
+            ids |= set(
+                Publication.objects.changed_state_between(
+                    mark.drained_at, now
+                ).values_list("pk", flat=True)
+            )
         written = update_related(ids, now=now) if ids else set()
         if written:
             # A page built between the change's commit and this drain shows
@@ -90,18 +92,6 @@ def _drain_batch(*, now):
             is_drained=True, changed_at__lt=now - KEEP_CHANGES
         ).delete()
     return len(changes)
-
-
-def _scheduled_between(start, end):
-    """Return ids of items that went live or left after *start*, by *end*."""
-    return set(
-        Publication.objects.filter(status=Status.PUBLISHED)
-        .filter(
-            Q(publish_at__gt=start, publish_at__lte=end)
-            | Q(unpublish_at__gte=start, unpublish_at__lt=end)
-        )
-        .values_list("pk", flat=True)
-    )
 
 
 def is_pending():

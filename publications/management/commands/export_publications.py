@@ -18,11 +18,11 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import progress_bar
 from publications.exports import CHUNK_SIZE, FORMATS, WRITERS
 from publications.filters import STATUS_CHOICES, PublicationFilters
 from publications.states import State
 
-_PROGRESS_WIDTH = 30
 # What an option's error says, by its code: a slug that names nothing, and a
 # date that does not parse (the only option value that can be malformed).
 _OPTION_ERRORS = {
@@ -89,7 +89,7 @@ class Command(BaseCommand):
 
         progress = None
         if self.stderr.isatty():
-            progress = self._progress_bar(publications.count())
+            progress = progress_bar(self.stderr, publications.count())
         write = functools.partial(
             WRITERS[file_format], with_content=options["with_content"]
         )
@@ -154,18 +154,6 @@ class Command(BaseCommand):
             return
         self.stdout.ending = ""
         write(publications, self.stdout, progress=progress)
-
-    def _progress_bar(self, total):
-        def progress(done):
-            filled = _PROGRESS_WIDTH * done // total if total else _PROGRESS_WIDTH
-            bar = "#" * filled + "." * (_PROGRESS_WIDTH - filled)
-            end = "\n" if done >= total else ""
-            self.stderr.write(
-                f"\r[{bar}] {done:,}/{total:,} rows", style_func=str, ending=end
-            )
-            self.stderr.flush()
-
-        return progress
 
 
 def _first_error(filters):

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import progress_bar
 from publications.imports import (
     CHANGE,
     CREATE,
@@ -20,8 +21,6 @@ from publications.imports import (
     count_rows,
     import_publications,
 )
-
-_PROGRESS_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -58,7 +57,7 @@ class Command(BaseCommand):
             progress = None
             if self.stderr.isatty():
                 try:
-                    progress = self._progress_bar(count_rows(handle, path.name))
+                    progress = progress_bar(self.stderr, count_rows(handle, path.name))
                 except ImportFileError as error:
                     raise CommandError(f"{path.name}: {error}") from error
             report = import_publications(
@@ -105,18 +104,6 @@ class Command(BaseCommand):
             for change in row.changes if row.action == CHANGE else ():
                 old, new = _short(change.old), _short(change.new)
                 self.stdout.write(f"    {change.field}: {old!r} -> {new!r}")
-
-    def _progress_bar(self, total):
-        def progress(done):
-            filled = _PROGRESS_WIDTH * done // total if total else _PROGRESS_WIDTH
-            bar = "#" * filled + "." * (_PROGRESS_WIDTH - filled)
-            end = "\n" if done >= total else ""
-            self.stderr.write(
-                f"\r[{bar}] {done:,}/{total:,} rows", style_func=str, ending=end
-            )
-            self.stderr.flush()
-
-        return progress
 
 
 def _user(username):
