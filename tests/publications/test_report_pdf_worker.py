@@ -127,7 +127,9 @@ def _kill_before_claim_and_mid_task_then_finish(start, database_url, read):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the PostgreSQL run tests this"
+    connection.vendor != "postgresql",
+    reason="the worker shares the PostgreSQL test database; on SQLite the next "
+    "test restarts it on a database file of its own",
 )
 def test_a_pdf_survives_worker_restarts_on_postgresql(workers):
     report = make_report(title="A Long Report", body=LONG_BODY)
@@ -155,7 +157,10 @@ def test_a_pdf_survives_worker_restarts_on_postgresql(workers):
     _kill_before_claim_and_mid_task_then_finish(workers, database_url, read)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite run tests this")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="on PostgreSQL the test above restarts the worker on the test database",
+)
 def test_a_pdf_survives_worker_restarts_on_a_sqlite_file(workers, tmp_path):
     database = tmp_path / "folio.sqlite3"
     database_url = f"sqlite:///{database}"
