@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.storage import file_response
+from publications.caching.surrogates import add_page_keys, publication_key
 from publications.cards import related_cards
 from publications.drafts import draft_of_item
 from publications.models import Publication, Report
@@ -81,6 +82,16 @@ class PublicationDetailView(PublicViewMixin, DetailView):
             publication, now=self.now, remembered=self.state == State.LIVE
         )
         others = relations["series_others"]
+        # What this page shows of other items: a change to one alters it.
+        series_id = getattr(publication, "series_id", None)
+        add_page_keys(
+            self.request,
+            {
+                publication_key(publication.pk),
+                *(publication_key(pk) for pk in relations["related_ids"]),
+                *([f"series-{series_id}"] if series_id else []),
+            },
+        )
         context = {
             "publication": publication,
             "preview_state": None if self.state == State.LIVE else self.state,

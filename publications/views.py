@@ -12,6 +12,7 @@ from django.views.generic import ListView, TemplateView
 from authors.models import Author
 from core.links import slug_url
 from publications.caching import remember
+from publications.caching.surrogates import add_page_keys, listing_keys
 from publications.cards import card_rows, publication_cards
 from publications.facets import count_matching
 from publications.forms import PublicationFilterForm, listing_options
@@ -207,6 +208,7 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             if name != "q"
         )
         context["cards"] = publication_cards(context["object_list"])
+        add_page_keys(self.request, listing_keys(self.filters()))
         return context
 
 
@@ -251,6 +253,8 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
 
     paginate_by = LIST_PAGE_SIZE
     owner_model = None
+    # Its pages' surrogate key is "<prefix>-<owner's id>".
+    page_key_prefix = None
     # A selector: the owner with this slug if it has something live, or None.
     owner_for_slug = None
 
@@ -269,6 +273,7 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cards"] = publication_cards(context["object_list"], heading_level=3)
+        add_page_keys(self.request, {f"{self.page_key_prefix}-{self.owner.pk}"})
         return context
 
 
@@ -291,6 +296,7 @@ class AuthorDetailView(_PaginatedOwnerView):
     template_name = "publications/author_detail.html"
     owner_model = Author
     owner_for_slug = staticmethod(author_for_slug)
+    page_key_prefix = "author"
     section = "authors"
 
     def get_queryset(self):
@@ -322,6 +328,7 @@ class SeriesDetailView(_PaginatedOwnerView):
     template_name = "publications/series_detail.html"
     owner_model = Series
     owner_for_slug = staticmethod(series_for_slug)
+    page_key_prefix = "series"
     section = "series"
 
     def get_queryset(self):

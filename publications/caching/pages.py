@@ -18,7 +18,8 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 from core.middleware import set_checksum_etag
-from publications.caching.versions import content_version
+from publications.caching.surrogates import add_page_keys, page_keys
+from publications.caching.versions import content_version, is_current
 
 logger = logging.getLogger("folio")
 
@@ -54,9 +55,11 @@ class PublicPageCacheMiddleware:
     """Serve GET pages to readers who are not signed in from the shared cache.
 
     Anyone signed in (staff, and so every preview) is neither served from
-    nor stored in the cache. A stored page counts only while the content
-    version it was built at is current (publications.caching.versions);
-    if the cache fails, pages are built afresh.
+    nor stored in the cache. A page is stored with the content version it
+    was built at and the surrogate keys of what it shows, and counts only
+    while none of those keys has changed since (one query per hit,
+    publications.caching.versions); if the cache fails, pages are built
+    afresh.
     """
 
     def __init__(self, get_response):
@@ -68,26 +71,22 @@ class PublicPageCacheMiddleware:
         # A host not in ALLOWED_HOSTS is refused (400) here as it is below.
         request.get_host()
         _keep_known_parameters(request)
-        version = content_version()
         key = page_key(request)
-        cached = _recent_pages.get(key, version)
-        if cached is None:
-            try:
-                entry = cache.get(key)
-            except Exception as error:  # noqa: BLE001 - an outage must not fail pages
-                logger.warning("Page cache unavailable, serving uncached: %s", error)
-                entry = None
-            if isinstance(entry, tuple) and entry[0] == version:
-                cached = entry[1]
-                _recent_pages.put(key, version, cached)
+        # Checking a stored page reads the content version too: one query.
+        cached = _current_entry(key)
         if cached is not None:
-            cached["X-Cache"] = "hit"
+            _built_at, keys, response = cached
+            # The shared HTTP cache's headers name the same keys.
+            add_page_keys(request, keys)
+            response["X-Cache"] = "hit"
             return get_conditional_response(
                 request,
-                etag=cached.get("ETag"),
-                last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
-                response=cached,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
             )
+        # Read before the page is built: what it shows is at least as new.
+        version = content_version()
         response = self.get_response(request)
         if is_cacheable_response(request, response):
             response["Last-Modified"] = http_date()
@@ -96,9 +95,8 @@ class PublicPageCacheMiddleware:
                 response.render()
             if not response.has_header("ETag"):
                 set_checksum_etag(response)
-            response["X-Cache"] = (
-                "miss" if _store(request, key, version, response) else "skip"
-            )
+            entry = (version, frozenset(page_keys(request)), response)
+            response["X-Cache"] = "miss" if _store(request, key, entry) else "skip"
         return response
 
 
@@ -120,13 +118,42 @@ def _keep_known_parameters(request):
     request.META["QUERY_STRING"] = query
 
 
-def _store(request, key, version, response):
-    """Store *response*; return False if the path has too many variants."""
+def _current_entry(key):
+    """Return the stored entry at *key* if none of its keys changed since."""
+    entry = _recent_pages.get(key)
+    if entry is not None:
+        if is_current(entry[1], entry[0]):
+            return entry
+        _recent_pages.forget(key)
     try:
-        if request.META["QUERY_STRING"] and not _take_variant(request, version):
+        entry = cache.get(key)
+    except Exception as error:  # noqa: BLE001 - an outage must not fail pages
+        logger.warning("Page cache unavailable, serving uncached: %s", error)
+        return None
+    if not _is_entry(entry) or not is_current(entry[1], entry[0]):
+        return None
+    _recent_pages.put(key, entry)
+    return entry
+
+
+def _is_entry(entry):
+    # (version built at, keys, response); anything else (an entry of an
+    # older Folio, say) is a miss.
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 3
+        and isinstance(entry[0], int)
+        and isinstance(entry[1], frozenset)
+    )
+
+
+def _store(request, key, entry):
+    """Store *entry*; return False if the path has too many variants."""
+    try:
+        if request.META["QUERY_STRING"] and not _take_variant(request, entry[0]):
             return False
-        cache.set(key, (version, response), timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
-        _recent_pages.put(key, version, response)
+        cache.set(key, entry, timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
+        _recent_pages.put(key, entry)
     except Exception as error:  # noqa: BLE001
         logger.warning("Could not store a page in the cache: %s", error)
         return False
@@ -192,10 +219,9 @@ class _RecentPages:
     """The pages this process served or stored last, for hits without Redis.
 
     At most FOLIO_PAGE_CACHE_IN_PROCESS pages, least recently used out
-    first, kept pickled so each hit gets a response of its own. A page
-    counts only for the content version it was built at, the version read
-    from the database for this request: the rule of the shared cache, so a
-    change committed anywhere makes these stale too.
+    first, kept pickled so each hit gets a response of its own. Each is
+    checked as an entry of the shared cache is: a change committed
+    anywhere to one of its keys makes it stale here too.
     """
 
     def __init__(self):
@@ -203,28 +229,29 @@ class _RecentPages:
         # Threaded servers (runserver, gunicorn --threads) share it.
         self._lock = threading.Lock()
 
-    def get(self, key, version):
-        """Return a fresh copy of the page at *key* if it is of *version*."""
+    def get(self, key):
+        """Return a fresh copy of the entry at *key*, or None."""
         with self._lock:
-            entry = self._pages.get(key)
-            if entry is None:
-                return None
-            if entry[0] != version:
-                del self._pages[key]
+            pickled = self._pages.get(key)
+            if pickled is None:
                 return None
             self._pages.move_to_end(key)
-        return pickle.loads(entry[1])
+        return pickle.loads(pickled)
 
-    def put(self, key, version, response):
+    def put(self, key, entry):
         limit = settings.FOLIO_PAGE_CACHE_IN_PROCESS
         if limit <= 0:
             return
-        pickled = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+        pickled = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
         with self._lock:
-            self._pages[key] = (version, pickled)
+            self._pages[key] = pickled
             self._pages.move_to_end(key)
             while len(self._pages) > limit:
                 self._pages.popitem(last=False)
+
+    def forget(self, key):
+        with self._lock:
+            self._pages.pop(key, None)
 
     def clear(self):
         with self._lock:

@@ -1,12 +1,13 @@
-"""Which changes readers can see: those move the content version on.
+"""Which changes readers can see, and which pages they alter.
 
 Saving a draft, or an item scheduled for later, changes no public page and
 leaves every cached entry alone; a scheduled item only makes the version
-move on at its moment. Each receiver runs in the transaction of the change
-(models saved through core.models.AtomicSaveMixin, the admin's atomic
-views), so the new version commits with the change or not at all. The
-same decisions record the purges of a shared HTTP cache, with the surrogate
-keys of the pages each change alters (purges.py, surrogates.py).
+move on at its moment. A public change moves the version on and marks the
+surrogate keys of the pages it alters (surrogates.py) as changed: only
+those pages are built again, and a shared HTTP cache purges the same keys
+(purges.py). Each receiver runs in the transaction of the change (models
+saved through core.models.AtomicSaveMixin, the admin's atomic views), so
+all of it commits with the change or not at all.
 """
 
 from django.db.models.signals import (
@@ -21,7 +22,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from publications.caching import purges
-from publications.caching.surrogates import EVERYTHING, publication_keys
+from publications.caching.surrogates import EVERYTHING, listing_key, publication_keys
 from publications.caching.versions import (
     LEAVES_JUST_AFTER,
     public_content_changed,
@@ -47,7 +48,7 @@ def _is_live(publication_id):
 
 
 def _changed(keys):
-    """Move the version on and record a purge of *keys* (a set or a callable)."""
+    """Move the version on and mark *keys* (a set or a callable) as changed."""
     public_content_changed(keys)
 
 
@@ -55,7 +56,7 @@ def _publication_about_to_save(sender, instance, raw=False, **kwargs):
     # The state before the save, to tell whether the item was public, and
     # the pages it was on then.
     instance._folio_was_live = bool(instance.pk) and _is_live(instance.pk)
-    if instance._folio_was_live and purges.is_enabled():
+    if instance._folio_was_live:
         instance._folio_keys_before = publication_keys(instance.pk)
 
 
@@ -83,7 +84,7 @@ def _schedule(publication):
 
 def _publication_about_to_delete(sender, instance, **kwargs):
     # Its authors and topics are deleted with it, before post_delete.
-    if purges.is_enabled() and instance.is_live():
+    if instance.is_live():
         instance._folio_keys_before = publication_keys(instance.pk)
 
 
@@ -92,12 +93,11 @@ def _publication_deleted(sender, instance, **kwargs):
         _changed(getattr(instance, "_folio_keys_before", {EVERYTHING}))
 
 
-def _part_changed(publication_field, key=None):
+def _part_changed(publication_field, own_keys=None):
     """Return a receiver for rows shown on the page of a publication.
 
-    *key* (a format string over the row's fields) names the page the row
-    also puts the publication on, such as its author's: purged even when
-    the row is deleted.
+    *own_keys*(row) names the pages the row also puts the publication on,
+    such as its author's: altered even when the row is deleted.
     """
 
     def receiver(sender, instance, raw=False, **kwargs):
@@ -105,10 +105,18 @@ def _part_changed(publication_field, key=None):
         if raw:
             _changed({EVERYTHING})
         elif _is_live(publication_id):
-            own = {key.format(row=instance)} if key else set()
+            own = own_keys(instance) if own_keys else set()
             _changed(lambda: own | publication_keys(publication_id))
 
     return receiver
+
+
+def _authorship_keys(authorship):
+    slug = Author.objects.filter(pk=authorship.author_id).values_list("slug", flat=True)
+    return {
+        f"author-{authorship.author_id}",
+        *(listing_key("author", value) for value in slug),
+    }
 
 
 def _topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -171,9 +179,9 @@ def connect():
         post_delete.connect(_publication_deleted, sender=model, dispatch_uid=uid)
     parts = (
         (SummaryPoint, "report_id", None),
-        (Authorship, "publication_id", "author-{row.author_id}"),
+        (Authorship, "publication_id", _authorship_keys),
         (PinnedPublication, "source_id", None),
-        (TaggedPublication, "content_object_id", "topic-{row.tag_id}"),
+        (TaggedPublication, "content_object_id", lambda row: {f"topic-{row.tag_id}"}),
     )
     for model, field, key in parts:
         receiver = _part_changed(field, key)

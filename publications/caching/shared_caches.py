@@ -1,8 +1,6 @@
 """Let a shared HTTP cache (Varnish, a CDN) keep public pages, with their keys."""
 
 import math
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,13 +11,9 @@ from publications.caching.purge_backends import purge_backend
 from publications.caching.surrogates import page_keys
 from publications.caching.versions import (
     content_version,
-    forget_version,
+    is_current,
     next_scheduled_change,
 )
-
-# Pages whose keys this process remembers, for the content version they
-# were read at (a few hundred bytes each).
-KEYS_REMEMBERED = 1000
 
 
 class SharedCacheHeadersMiddleware:
@@ -46,9 +40,10 @@ class SharedCacheHeadersMiddleware:
         response = self.get_response(request)
         if not is_cacheable_response(request, response):
             return response
-        if response.get("X-Cache") != "hit" and _changed_since(version):
-            # Built while a change committed (a page cache hit is served
-            # as it was stored, in an instant).
+        keys = page_keys(request)
+        if response.get("X-Cache") != "hit" and not is_current(keys, version):
+            # Built while a change to what it shows committed (a page cache
+            # hit was checked as it was served).
             return response
         seconds = settings.FOLIO_HTTP_CACHE_SECONDS
         if next_change_at is not None:
@@ -57,37 +52,6 @@ class SharedCacheHeadersMiddleware:
         if seconds <= 0:
             return response
         patch_cache_control(response, s_maxage=seconds)
-        name, value = backend.header(_keys.get(request, version))
+        name, value = backend.header(keys)
         response[name] = value
         return response
-
-
-def _changed_since(version):
-    forget_version()
-    return content_version() != version
-
-
-class _RememberedKeys:
-    """The surrogate keys of the pages this process served last, per version."""
-
-    def __init__(self):
-        self._keys = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, request, version):
-        path = request.path_info
-        with self._lock:
-            entry = self._keys.get(path)
-            if entry is not None and entry[0] == version:
-                self._keys.move_to_end(path)
-                return entry[1]
-        keys = page_keys(request)
-        with self._lock:
-            self._keys[path] = (version, keys)
-            self._keys.move_to_end(path)
-            while len(self._keys) > KEYS_REMEMBERED:
-                self._keys.popitem(last=False)
-        return keys
-
-
-_keys = _RememberedKeys()

@@ -1,4 +1,10 @@
-"""The content version: one row in the database, read once per request."""
+"""The content version and the keys it last moved for, in the database.
+
+The version is one row, read once per request. Each public change moves it
+on and writes the new version for the surrogate keys of the pages the
+change alters (KeyChange): a page stored with the version it was built at
+and the keys it shows counts while none of them changed after (is_current).
+"""
 
 import time
 from datetime import UTC, timedelta
@@ -11,7 +17,7 @@ from django.utils import timezone
 
 from publications.caching.purges import purge_after_commit
 from publications.caching.surrogates import EVERYTHING
-from publications.models import ContentVersion, Publication
+from publications.models import ContentVersion, KeyChange, Publication
 
 _ROW = 1
 # An item is live until its unpublish moment inclusive: it leaves just after.
@@ -28,15 +34,35 @@ def content_version():
     version = getattr(_request_memo, "version", None)
     if version is not None:
         return version
+    return _read()[0]
+
+
+def is_current(keys, built_at):
+    """Return True if no page of *keys* changed after version *built_at*.
+
+    Every page also has the key "folio" (EVERYTHING). One query; the
+    first read of a request brings the content version with it.
+    """
+    keys = sorted({*keys, EVERYTHING})
+    if getattr(_request_memo, "version", None) is None:
+        newest = _read(keys)[1]
+    else:
+        newest = _select(keys)[2]
+    return newest is None or newest <= built_at
+
+
+def _read(keys=()):
+    """Return (content version, newest change of *keys*), moving on if due."""
     now = timezone.now()
-    row = _read_row()
-    version, next_change_at = row
+    version, next_change_at, newest = _read_row(keys)
     while next_change_at is not None and next_change_at <= now:
-        version, next_change_at = _move_on_after_schedule(version, now)
+        version, next_change_at, _ = _move_on_after_schedule(version, now)
+        # Every page changed at that moment.
+        newest = version
     if getattr(_request_memo, "in_request", False):
         _request_memo.version = version
         _request_memo.next_change_at = next_change_at
-    return version
+    return version, newest
 
 
 def next_scheduled_change():
@@ -53,16 +79,35 @@ def next_scheduled_change():
 def public_content_changed(purge_keys=None):
     """Move the version on, in the current transaction.
 
-    Called for every change a reader can see; if the transaction rolls
-    back, so does the new version. A shared HTTP cache, if any, purges
-    the pages of *purge_keys* (a set, or a callable returning one) once it
-    commits: every page when the caller does not say which.
+    Called for every change a reader can see, with the surrogate keys of
+    the pages it alters (a set, or a callable returning one; every page
+    when the caller does not say which). Pages and parts stored with those
+    keys stop counting, and a shared HTTP cache, if any, purges them once
+    the transaction commits. If it rolls back, so does all of it.
     """
+    if callable(purge_keys):
+        purge_keys = purge_keys()
+    keys = set(purge_keys or {EVERYTHING})
     forget_version()
-    updated = ContentVersion.objects.filter(pk=_ROW).update(version=F("version") + 1)
-    if not updated:
+    moved = ContentVersion.objects.filter(pk=_ROW)
+    if not moved.update(version=F("version") + 1):
         _create_row()
-    purge_after_commit(purge_keys or {EVERYTHING})
+        moved.update(version=F("version") + 1)
+    # The update above holds the row's lock until the commit, so versions
+    # are handed out in commit order: a page built from what a reader saw at
+    # version v includes every change numbered v or lower.
+    version = _select()[0]
+    _mark_changed(keys, version)
+    purge_after_commit(keys)
+
+
+def _mark_changed(keys, version):
+    KeyChange.objects.bulk_create(
+        [KeyChange(key=key, changed_at=version) for key in sorted(keys)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["changed_at"],
+    )
 
 
 def scheduled_change_at(moment, *, leaves=False):
@@ -83,20 +128,23 @@ def forget_version():
     _request_memo.version = None
 
 
-def _read_row():
-    """Return (version, next change or None), making the row if it is missing."""
-    row = _select_row()
+def _read_row(keys=()):
+    """Return (version, next change or None, newest change of *keys* or None).
+
+    Makes the row if it is missing.
+    """
+    row = _select_row(keys)
     if row is None:
         _create_row()
-        return _read_row()
-    version, next_change_at = row
+        return _read_row(keys)
+    version, next_change_at, newest = row
     if next_change_at is not None and timezone.is_naive(next_change_at):
         # SQLite keeps UTC without its zone.
         next_change_at = next_change_at.replace(tzinfo=UTC)
-    return version, next_change_at
+    return version, next_change_at, newest
 
 
-def _select_row():
+def _select_row(keys):
     # The first query of a public request: it doubles as the persistent
     # connection's health check (one round trip instead of two), and a
     # connection found dead is replaced once, as that check would.
@@ -109,46 +157,65 @@ def _select_row():
     if is_check:
         connection.health_check_done = True
     try:
-        return _select()
+        return _select(keys)
     except (OperationalError, InterfaceError):
         if not is_check:
             raise
         connection.close()
-        return _select()
+        return _select(keys)
 
 
-def _select():
+def _select(keys=()):
+    """Return the row (version, next change, newest change of *keys*), or None."""
     # A plain cursor costs a sixth of the ORM's query, on every request.
-    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(ContentVersion._meta.db_table)
+    newest = "NULL"
+    if keys:
+        placeholders = ", ".join(["%s"] * len(keys))
+        newest = (
+            f"(SELECT MAX({quote('changed_at')}) FROM"
+            f" {quote(KeyChange._meta.db_table)}"
+            f" WHERE {quote('key')} IN ({placeholders}))"
+        )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT version, next_change_at FROM {table} WHERE id = %s", [_ROW]
+            f"SELECT version, next_change_at, {newest} FROM {table} WHERE id = %s",
+            [*keys, _ROW],
         )
         return cursor.fetchone()
 
 
 def _create_row():
     # A flushed or new database: counted from the clock, so a version is
-    # never one that entries an older database left in the cache carry.
+    # never one that entries an older database left in the cache carry,
+    # and every page changed at it.
+    version = int(time.time() * 1000)
     ContentVersion.objects.bulk_create(
         [
             ContentVersion(
                 pk=_ROW,
-                version=int(time.time() * 1000),
+                version=version,
                 next_change_at=_next_change(timezone.now()),
             )
         ],
         ignore_conflicts=True,
     )
+    _mark_changed({EVERYTHING}, _select()[0])
 
 
 def _move_on_after_schedule(version, now):
     """Move the version on once, unless another server already did."""
     next_change_at = _next_change(now)
     with transaction.atomic():
-        ContentVersion.objects.filter(pk=_ROW, version=version).update(
+        moved = ContentVersion.objects.filter(pk=_ROW, version=version).update(
             version=version + 1, next_change_at=next_change_at
         )
+        if moved:
+            # Which pages an item going live or leaving alters is not read
+            # here: every page counts as changed (a shared HTTP cache gets
+            # the item's own purge, purges.purge_at).
+            _mark_changed({EVERYTHING}, version + 1)
     return _read_row()
 
 

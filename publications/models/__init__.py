@@ -17,13 +17,14 @@ from publications.models.series import Series
 from publications.models.tags import TaggedPublication
 from publications.models.topics import TopicRedirect
 from publications.models.types import PublicationType
-from publications.models.versions import ContentVersion
+from publications.models.versions import ContentVersion, KeyChange
 
 __all__ = [
     "Authorship",
     "ContentVersion",
     "DrainMark",
     "GeneratedPdf",
+    "KeyChange",
     "PinnedPublication",
     "Publication",
     "PublicationChange",

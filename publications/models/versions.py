@@ -19,3 +19,23 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.version)
+
+
+class KeyChange(models.Model):
+    """The content version at which the pages of one surrogate key last changed.
+
+    A public change moves the content version on and writes it here for
+    the keys of the pages it alters (publications.caching.surrogates), in
+    the same transaction. A cached page built at version v, showing keys
+    K, is current while no key of K (nor "folio", every page's key) has
+    changed after v.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True)
+    changed_at = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("changed cache key")
+
+    def __str__(self):
+        return f"{self.key} at {self.changed_at}"

@@ -30,21 +30,34 @@ def _keys(response):
 def test_a_public_page_gets_s_maxage_and_the_keys_of_what_it_shows(client, purging):
     author, series = make_author(), make_series()
     report = make_report(authors=[author], series=series)
-    topic_id = report.tags.get().pk
+    topic = report.tags.get()
+    related = make_report(tags=[topic.name])
     for _ in range(2):  # built, then from the page cache
         response = client.get(report.get_absolute_url())
         assert "s-maxage=300" in response["Cache-Control"]
+        # Its own item, the item it shows as related, its series box.
         assert _keys(response) == {
             "folio",
             f"publication-{report.pk}",
-            f"topic-{topic_id}",
+            f"publication-{related.pk}",
             f"series-{series.pk}",
         }
     assert _keys(client.get(author.get_absolute_url())) == {
         "folio",
         f"author-{author.pk}",
     }
+    assert _keys(client.get(f"/topics/{topic.slug}/")) == {"folio", f"topic-{topic.pk}"}
     assert _keys(client.get("/publications/?topic=x&utm=1")) == {"folio", "listing"}
+    filtered = client.get(
+        f"/publications/?type={report.publication_type.slug}&year=2020&q=water"
+    )
+    assert _keys(filtered) == {
+        "folio",
+        f"list-type-{report.publication_type.slug}",
+        "list-year-2020",
+        "search",
+    }
+    assert _keys(client.get("/publications/")) == {"folio", "listing"}
     assert _keys(client.get("/feeds/publications/")) == {"folio", "feed"}
 
 

@@ -1,0 +1,155 @@
+"""A live change makes fresh the pages that show the item, and no others.
+
+Each cached page is stored with the surrogate keys of what it shows
+(publications.caching.surrogates); a change marks the keys it alters.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from publications.caching.versions import is_current, public_content_changed
+from publications.derived.drain import drain
+from tests.factories import make_author, make_related, make_report
+from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _warm(client, paths):
+    for path in paths:
+        get(client, path)
+        assert get(client, path)["X-Cache"] == "hit", path
+
+
+def test_a_live_edit_rebuilds_the_pages_showing_the_item_and_keeps_the_rest(
+    client,
+    site_cache,  # noqa: F811
+):
+    ann, bob = make_author(name="Ann"), make_author(name="Bob")
+    edited = make_report(title="Water before", authors=[ann], tags=["Water"])
+    untouched = make_related(title="Glaciers", authors=[bob], tags=["Glaciers"])
+    showing = [
+        edited.get_absolute_url(),
+        "/",
+        "/publications/",
+        "/topics/water/",
+        "/publications/?topic=water",
+        "/publications/?type=special-report",
+        "/publications/?q=glaciers",
+        ann.get_absolute_url(),
+        "/feeds/publications/",
+    ]
+    not_showing = [
+        untouched.get_absolute_url(),
+        "/topics/glaciers/",
+        "/publications/?topic=glaciers",
+        "/publications/?type=analysis",
+        "/publications/?topic=glaciers&type=analysis",
+        bob.get_absolute_url(),
+    ]
+    _warm(client, showing + not_showing)
+
+    edited.title = "Water after"
+    edited.save()
+
+    for path in showing:
+        response = get(client, path)
+        assert response["X-Cache"] == "miss", path
+        assert "Water before" not in response.content.decode(), path
+    for path in not_showing:
+        assert get(client, path)["X-Cache"] == "hit", path
+
+
+def test_an_item_moved_to_another_topic_leaves_the_old_topic_pages(
+    client,
+    site_cache,  # noqa: F811
+):
+    moved = make_related(title="Moving item", tags=["Water"])
+    make_related(title="Staying item", tags=["Water"])
+    _warm(client, ["/topics/water/", "/publications/?topic=water"])
+    moved.tags.set(["Glaciers"])
+    for path in ("/topics/water/", "/publications/?topic=water"):
+        response = get(client, path)
+        assert "Moving item" not in response.content.decode(), path
+    assert "Moving item" in get(client, "/topics/glaciers/").content.decode()
+
+
+def test_a_page_showing_an_item_as_related_follows_its_edit(
+    client,
+    site_cache,  # noqa: F811
+):
+    page = make_report(title="The page", tags=["Water"])
+    related = make_related(title="Related before", tags=["Water"])
+    _warm(client, [page.get_absolute_url()])
+    assert "Related before" in get(client, page.get_absolute_url()).content.decode()
+
+    related.title = "Related after"
+    related.save()
+
+    response = get(client, page.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert "Related after" in response.content.decode()
+
+
+def test_a_related_list_rewritten_by_the_drain_makes_its_page_fresh(
+    client,
+    site_cache,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    page = make_report(title="The page", tags=["Water"])
+    newcomer = make_related(title="Newcomer", tags=["Glaciers"])
+    drain()
+    _warm(client, [page.get_absolute_url()])
+    assert "Newcomer" not in get(client, page.get_absolute_url()).content.decode()
+
+    # The newcomer's own change alters its pages and the Water lists, not
+    # the page: only the drain, which ranks it into the page's related
+    # list, makes the page fresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.tags.add("Water")
+    drain()
+
+    response = get(client, page.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert "Newcomer" in response.content.decode()
+
+
+def test_a_change_to_everything_rebuilds_every_page(
+    client,
+    site_cache,  # noqa: F811
+):
+    report = make_report(title="A report", tags=["Water"])
+    paths = [report.get_absolute_url(), "/topics/water/", "/publications/?q=report"]
+    _warm(client, paths)
+    public_content_changed()
+    for path in paths:
+        assert get(client, path)["X-Cache"] == "miss", path
+
+
+def test_a_key_counts_as_changed_only_once_its_transaction_commits():
+    from django.db import transaction
+
+    from publications.caching.versions import content_version
+
+    built_at = content_version()
+    try:
+        with transaction.atomic():
+            public_content_changed({"publication-1"})
+            assert not is_current({"publication-1"}, built_at)
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert is_current({"publication-1"}, built_at)
+    assert is_current({"publication-2"}, built_at)
+    public_content_changed({"publication-1"})
+    assert not is_current({"publication-1"}, built_at)
+    assert is_current({"publication-2"}, built_at)
+
+
+def test_checking_a_page_is_one_query_whatever_its_number_of_keys():
+    for count in (1, 300):
+        keys = {f"publication-{number}" for number in range(count)}
+        with CaptureQueriesContext(connection) as queries:
+            is_current(keys, 0)
+        assert len(queries) == 1
