@@ -1,7 +1,7 @@
-"""Publication cards, rendered once per content version for every list.
+"""Publication cards, rendered once per change of their item for every list.
 
 A card (type, title, date, authors, teaser, topics) is the same on every
-list that shows it and changes only when content does, so each is rendered
+list that shows it and changes only when its item does, so each is rendered
 once and remembered (see publications.caching): a list page then reads its
 cards in one round trip instead of fetching authors and topics and
 rendering templates. A list
@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from publications.caching import remember_each
+from publications.caching.surrogates import publication_key
 from publications.models import Publication
 from publications.selectors import with_card_relations
 from publications.templatetags.folio import highlighted
@@ -91,7 +92,13 @@ def _fragments(ids, *, name, template_name, context, rows, teaser_slot=True):
             if pk in found
         }
 
-    remembered = remember_each(list(keys), build)
+    # A card shows its own item only (renamed authors, topics and types
+    # change every page): it counts until that item changes.
+    remembered = remember_each(
+        list(keys),
+        build,
+        keys={name: (publication_key(pk),) for name, pk in keys.items()},
+    )
     return {keys[key]: parts for key, parts in remembered.items()}
 
 

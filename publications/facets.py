@@ -15,10 +15,11 @@ search asks the database, for the ids it matches.
 """
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from django.db.models import CharField, StringAgg, Value
+from django.db import connection
+from django.db.models import BigIntegerField, CharField, Func, StringAgg, Value
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, Lower
 from django.utils import timezone
 from taggit.models import Tag
@@ -72,6 +73,20 @@ def all_facet_counts(facets, filters, *, now=None):
 def count_matching(filters, *, now=None):
     """Return how many live items match *filters* (filter_publications arguments)."""
     return facet_index(now=now).count(filters, now=now)
+
+
+def newest_ids_matching(filters, bottom, top, *, now=None):
+    """Return the ids of rows *bottom* to *top* of the live items matching
+    *filters*, newest first (publish date, then id, descending).
+
+    Read from the facet index, which the listing's count and options read
+    anyway: the database then fetches those rows by id, instead of walking
+    the date index past every newer item the filters leave out (28 ms for a
+    type and a topic at 100,000 items). The caller reads the rows through
+    the live filter, so an item that left since the index's last sync is
+    dropped, never shown.
+    """
+    return facet_index(now=now).newest_ids(filters, bottom, top, now=now)
 
 
 def facet_index(*, now=None):
@@ -138,8 +153,13 @@ class FacetIndex:
     (item position, option number) hold the topics and authors.
     """
 
-    def __init__(self, *, ids, columns, pairs, codes, tag_numbers, option_ids):
+    def __init__(
+        self, *, ids, published, columns, pairs, codes, tag_numbers, option_ids
+    ):
         self.ids = ids
+        # Each item's publish moment in microseconds since 1970, for order.
+        self.published = published
+        self._newest_order = None
         self.columns = columns
         self.pairs = pairs
         self.codes = codes
@@ -155,11 +175,11 @@ class FacetIndex:
 
     def __getstate__(self):
         # What a request asked last is not part of what is remembered.
-        return {**self.__dict__, "_last_masks": None}
+        return {**self.__dict__, "_last_masks": None, "_newest_order": None}
 
     @classmethod
     def build(cls, *, now=None):
-        """Read the live items' facet values: eight queries, however many items."""
+        """Read the live items' facet values: nine queries, however many items."""
         now = now or timezone.now()
         # Read first: a change committed while the rest is read is applied
         # again at the next sync, which is harmless.
@@ -175,6 +195,7 @@ class FacetIndex:
         )
         items = items[np.argsort(items[:, 0], kind="stable")]
         ids = items[:, 0].copy()
+        published = _published(Publication.objects.live(now=now), ids)
         types = dict(PublicationType.objects.values_list("pk", "slug"))
         series = dict(Series.objects.values_list("pk", "slug"))
         tags = dict(Tag.objects.values_list("pk", "slug"))
@@ -207,6 +228,7 @@ class FacetIndex:
         tag_numbers = {pk: codes["topic"].number(slug) for pk, slug in tags.items()}
         index = cls(
             ids=ids,
+            published=published,
             columns=columns,
             pairs=pairs,
             codes=codes,
@@ -305,6 +327,9 @@ class FacetIndex:
         }
         years = [self.codes["year"].add(year) for year in rows[:, 3].tolist()]
         values["year"] = np.array(years, dtype=np.int32)
+        published = _published(
+            Publication.objects.filter(pk__in=added.tolist()), added, in_python=True
+        )
         kept = ~np.isin(self.ids, changed)
         merged = np.concatenate([self.ids[kept], added])
         order = np.argsort(merged, kind="stable")
@@ -315,6 +340,8 @@ class FacetIndex:
         kept_place[kept] = place[: int(kept.sum())]
         added_place = place[int(kept.sum()) :]
         self.ids = merged[order]
+        self.published = np.concatenate([self.published[kept], published])[order]
+        self._newest_order = None
         for name in self.columns:
             self.columns[name] = np.concatenate(
                 [self.columns[name][kept], values[name]]
@@ -333,6 +360,16 @@ class FacetIndex:
         """Return how many items match every one of *filters*."""
         masks = self._masks(filters, now=now)
         return int(_all(masks.values(), len(self.ids)).sum())
+
+    def newest_ids(self, filters, bottom, top, *, now=None):
+        """Return ids *bottom* to *top* of the items *filters* match, newest first."""
+        matched = _all(self._masks(filters, now=now).values(), len(self.ids))
+        if self._newest_order is None:
+            # Positions by publish moment, then id, both descending: once
+            # per change, about 10 ms at 100,000 items.
+            self._newest_order = np.lexsort((-self.ids, -self.published))
+        order = self._newest_order
+        return self.ids[order[matched[order]][bottom:top]].tolist()
 
     def counts(self, facets, filters, *, now=None):
         """Return {facet: {value: count}}, each under the other *filters*."""
@@ -429,6 +466,40 @@ def _integer_rows(queryset, *fields):
     if not text:
         return np.empty((0, len(fields)), dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, len(fields))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class _EpochMicroseconds(Func):
+    """A moment as whole microseconds since 1970 (PostgreSQL)."""
+
+    output_field = BigIntegerField()
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+
+
+def _published(queryset, ids, *, in_python=False):
+    """Return the publish moments (microseconds) of the items *ids*, in order.
+
+    *ids* are ascending and in *queryset*; an item not found (it left
+    between two reads) gets 0, the oldest moment. PostgreSQL writes the
+    numbers itself (0.1 s for 100,000 items, against 0.6 s through Python).
+    """
+    if connection.vendor == "postgresql" and not in_python:
+        rows = _integer_rows(queryset, "pk", _EpochMicroseconds("publish_at"))
+    else:
+        rows = np.array(
+            [
+                (pk, (moment - _EPOCH) // _MICROSECOND)
+                for pk, moment in queryset.order_by().values_list("pk", "publish_at")
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+    published = np.zeros(len(ids), dtype=np.int64)
+    places, known = _places(ids, rows[:, 0])
+    published[places[known]] = rows[known, 1]
+    return published
 
 
 # The model of each facet's options, for options added since the build.

@@ -7,7 +7,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
-from publications.caching import remember
+from publications.caching import remember, remember_each
 
 # From this offset on, a page's ids are found first, in the index alone, and
 # only its own rows are read: deep pages then cost little more than page 1.
@@ -76,11 +76,28 @@ def ranked_ids(publications, *, key, now=None):
     )
 
 
+def remembered_page_ids(page_ids, bottom, top, *, key):
+    """Return page_ids(bottom, top), remembered until content changes.
+
+    *key* names the filters behind the list (as for count_publications);
+    at most FOLIO_REMEMBERED_VARIANTS pages of lists are kept per content
+    version, so made-up filters cannot fill the cache.
+    """
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    name = f"page-ids:{digest}:{bottom}:{top}"
+    found = remember_each(
+        [name], lambda missing: {name: page_ids(bottom, top)}, family="page-ids"
+    )
+    return found[name]
+
+
 class PublicationPaginator(Paginator):
     """A paginator whose count is remembered and whose deep pages stay cheap.
 
     *count_key* names the filters behind the list (see
-    count_publications()); *counter* counts it, if not the database.
+    count_publications()); *counter* counts it, if not the database;
+    *page_ids*(bottom, top), if given, returns the ids of a newest-first
+    page, if not the database (the listing's facet index).
     *ordering* says how the list is ordered: NEWEST_FIRST lets deep pages
     start from remembered anchors (see page_anchors()) instead of counting
     past every earlier row; RANKED pages read a remembered ranking (see
@@ -100,6 +117,7 @@ class PublicationPaginator(Paginator):
         now,
         ordering,
         counter=None,
+        page_ids=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -107,6 +125,7 @@ class PublicationPaginator(Paginator):
         self.now = now
         self.ordering = ordering
         self.counter = counter
+        self.page_ids = page_ids
 
     @cached_property
     def count(self):
@@ -123,6 +142,8 @@ class PublicationPaginator(Paginator):
             ranked = ranked_ids(self.object_list, key=self.count_key, now=self.now)
         if ranked is not None:
             ids = ranked[bottom:top]
+        elif self.page_ids is not None and self.ordering == self.NEWEST_FIRST:
+            ids = remembered_page_ids(self.page_ids, bottom, top, key=self.count_key)
         elif bottom < DEFERRED_JOIN_OFFSET:
             return super().page(number)
         else:

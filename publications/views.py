@@ -14,7 +14,7 @@ from core.links import slug_url
 from publications.caching import remember
 from publications.caching.surrogates import add_page_keys, listing_keys
 from publications.cards import card_rows, publication_cards
-from publications.facets import count_matching
+from publications.facets import count_matching, newest_ids_matching
 from publications.forms import PublicationFilterForm, listing_options
 from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
@@ -67,6 +67,10 @@ class _PublicationPagesMixin:
         """Return a function counting the list, or None to ask the database."""
         return None
 
+    def page_ids(self):
+        """Return a function giving a page's ids, or None to ask the database."""
+        return None
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
             queryset,
@@ -75,6 +79,7 @@ class _PublicationPagesMixin:
             now=self.now,
             ordering=self.list_ordering(),
             counter=self.counter(),
+            page_ids=self.page_ids(),
             **kwargs,
         )
 
@@ -157,6 +162,15 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         # popular topic of one type at 100,000 items); the facet index,
         # which the filter options read anyway, counts in a millisecond.
         return lambda: count_matching(filters, now=self.now)
+
+    def page_ids(self):
+        filters = self.filters()
+        if not filters:
+            # The whole listing's newest items are the date index's first.
+            return None
+        return lambda bottom, top: newest_ids_matching(
+            filters, bottom, top, now=self.now
+        )
 
     def list_ordering(self):
         if self.sort == SORT_RELEVANCE:

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from publications.caching.versions import content_version
+from publications.caching.surrogates import EVERYTHING
+from publications.caching.versions import changed_at, content_version
 
 logger = logging.getLogger("folio")
 
@@ -45,12 +46,16 @@ def remember(name, build, *, now=None, in_process=False):
     return value
 
 
-def remember_each(names, build_missing, *, family=None):
+def remember_each(names, build_missing, *, family=None, keys=None):
     """Return {name: value} for *names*, each remembered until content changes.
 
     One cache round trip reads them all; build_missing(missing names)
     returns {name: value} for those not remembered (a name it leaves out
     has no value).
+
+    With *keys* ({name: surrogate keys of what its value shows}), a value
+    counts until one of its own keys changes rather than until any public
+    change: a card outlives changes to other items (one more query).
 
     Names made from what readers ask for (a combination of filters) name a
     *family*: at most FOLIO_REMEMBERED_VARIANTS entries of one family are
@@ -60,7 +65,10 @@ def remember_each(names, build_missing, *, family=None):
     if not names:
         return {}
     version = content_version()
-    values = _read(version, names)
+    if keys is None:
+        values = _read(version, names)
+    else:
+        values = _read_current(names, keys)
     missing = [name for name in names if name not in values]
     if missing:
         built = build_missing(missing)
@@ -86,6 +94,34 @@ def _read(version, names):
         keys[key]: entry[1]
         for key, entry in found.items()
         if isinstance(entry, tuple) and entry[0] == version
+    }
+
+
+def _read_current(names, keys):
+    """Return {name: value} of the entries none of whose *keys* changed since."""
+    found = _read_any(names)
+    if not found:
+        return {}
+    changed = changed_at({key for name in found for key in keys[name]})
+    return {
+        name: value
+        for name, (built_at, value) in found.items()
+        if all(changed.get(key, 0) <= built_at for key in (*keys[name], EVERYTHING))
+    }
+
+
+def _read_any(names):
+    """Return {name: (version built at, value)} of the entries found."""
+    keys = {_key(name): name for name in names}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
+        logger.warning("Shared cache unavailable, building afresh: %s", error)
+        return {}
+    return {
+        keys[key]: entry
+        for key, entry in found.items()
+        if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], int)
     }
 
 

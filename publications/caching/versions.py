@@ -51,6 +51,17 @@ def is_current(keys, built_at):
     return newest is None or newest <= built_at
 
 
+def changed_at(keys):
+    """Return {key: version it last changed at} for *keys* and EVERYTHING.
+
+    One query; a key that never changed is absent.
+    """
+    keys = {*keys, EVERYTHING}
+    return dict(
+        KeyChange.objects.filter(key__in=sorted(keys)).values_list("key", "changed_at")
+    )
+
+
 def _read(keys=()):
     """Return (content version, newest change of *keys*), moving on if due."""
     now = timezone.now()

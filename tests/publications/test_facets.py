@@ -13,7 +13,12 @@ from taggit.models import Tag
 from authors.models import Author
 from publications import forms
 from publications.caching import remember_each
-from publications.facets import FACETS, all_facet_counts, count_matching
+from publications.facets import (
+    FACETS,
+    all_facet_counts,
+    count_matching,
+    newest_ids_matching,
+)
 from publications.models import Publication, Series
 from publications.selectors import filter_publications
 from tests.factories import ago, make_author, make_related, make_report, make_series
@@ -204,17 +209,17 @@ def test_facets_index_is_built_once_then_updated_from_the_change_queue(
 ):
     filters = {"type_slug": "analysis", "topic_slug": "water", "year": 2024}
 
-    # The queued changes, the live items, their topics and authors, and
-    # the slugs of types, series, topics and authors.
-    with django_assert_num_queries(8):
+    # The queued changes, the live items, their publish moments, their
+    # topics and authors, and the slugs of types, series, topics and authors.
+    with django_assert_num_queries(9):
         all_facet_counts(list(FACETS), filters)
     # The changes queued since, and items whose scheduled moment came.
     with django_assert_num_queries(2):
         all_facet_counts(list(FACETS), {"author_slug": "bo", "series_slug": "energy"})
     make_report(title="New", tags=["Water"], type_slug="analysis")
-    # Those two, then the changed item's row, topics and authors, and the
-    # slug of its author, new to the index: no rebuild.
-    with django_assert_num_queries(6):
+    # Those two, then the changed item's row, publish moment, topics and
+    # authors, and the slug of its author, new to the index: no rebuild.
+    with django_assert_num_queries(7):
         counts = all_facet_counts(["topic"], {"type_slug": "analysis"})
 
     assert counts["topic"] == brute_force_counts(
@@ -331,8 +336,31 @@ def test_listing_choices_from_the_index_match_the_database_counts(catalogue):
     assert indexed_listing_choices() == listing_choices()
 
 
+def _database_page(filters, bottom, top):
+    matching = filter_publications(Publication.objects.live(), **filters)
+    return list(matching.newest_first().values_list("pk", flat=True)[bottom:top])
+
+
+def test_index_pages_equal_the_databases_newest_first_pages(client, catalogue):
+    windows = [(0, 5), (3, 9), (0, 40), (30, 40), (100, 120)]
+    for chosen in COMBINATIONS:
+        filters = selector_filters(chosen)
+        for bottom, top in windows:
+            assert newest_ids_matching(filters, bottom, top) == _database_page(
+                filters, bottom, top
+            ), (chosen, bottom, top)
+    # The listing reads its pages so (20 a page): page 1 of a type.
+    response = client.get(f"{LIST_URL}?type=analysis")
+    shown = [row.pk for row in response.context["page_obj"].object_list]
+    assert shown == _database_page({"type_slug": "analysis"}, 0, 20)
+
+
 def _all_counts_match_brute_force(chosen):
     filters = selector_filters(chosen)
+    for bottom, top in [(0, 40), (2, 6)]:
+        assert newest_ids_matching(filters, bottom, top) == _database_page(
+            filters, bottom, top
+        )
     counts = all_facet_counts(list(FACETS), filters)
     records = live_records()
     for facet in FACETS:

@@ -16,7 +16,7 @@ from tests.purge_backends import FAILING, RECORDING, RecordingPurgeBackend, purg
 
 pytestmark = pytest.mark.django_db
 
-LISTS = {"listing", "feed", "sitemap"}
+LISTS = {"listing", "feed", "sitemap", "search"}
 
 
 @pytest.fixture
@@ -59,6 +59,11 @@ def test_publishing_purges_the_item_its_lists_authors_topics_and_series(
         f"author-{author.pk}",
         f"topic-{topic_id}",
         f"series-{series.pk}",
+        # The listings filtered by its author, series, type and year.
+        f"list-author-{author.slug}",
+        f"list-series-{series.slug}",
+        "list-type-special-report",
+        f"list-year-{report.publish_at.year}",
         *LISTS,
     }
     # Delivered and deleted; the repeats (of the change, and of the related
