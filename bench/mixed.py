@@ -8,7 +8,7 @@ Real traffic is thousands of different pages, most in no cache. The mix
 draws, from the seeded data (bench/data.py, `make bench` seeds it),
 --reports report pages, --topic-pages topic listing pages and --searches
 searches, each chosen with Zipf weights, into one list of paths that wrk
-requests in turn. Five runs make a round, and the rounds are interleaved,
+requests in turn. Six runs make a round, and the rounds are interleaved,
 the load average read before each run:
 
 - bare Django: startproject's middleware and a 25 KB template, no database
@@ -17,7 +17,9 @@ the load average read before each run:
 - Folio's minimal view (/bench/minimal/<size>/, Folio's middleware);
 - Folio, the mix, Redis on (flushed before the first round);
 - Folio, the mix, with an editor (bench/editor.py) saving a draft every
-  2 s and a live report every 10 s through the ORM, signals and all.
+  2 s and a live report every 10 s through the ORM, signals and all;
+- the same with no Redis: another gunicorn of the same site whose shared
+  cache is the database's table, as on an install that configures none.
 
 With --varnish, varnishd (deploy/varnish/folio.vcl, bench/varnish.py) runs
 in front of the same Folio gunicorn, which, like the editor, purges it
@@ -65,6 +67,7 @@ BARE_PORT = 8112
 NGINX_PORT = 8113
 REDIS_PORT = 8114
 COMPARE_PORT = 8115
+NO_REDIS_PORT = 8116
 ZIPF_EXPONENT = 1.0
 # Shares of the mix: report pages, topic listings, searches.
 MIX = {"report": 0.70, "topic listing": 0.27, "search": 0.03}
@@ -86,6 +89,7 @@ RUNS = (
     "Folio minimal view",
     "Folio mix",
     "Folio mix, editor at work",
+    "Folio mix, no Redis, editor at work",
 )
 VARNISH_RUNS = (
     "Varnish, report page",
@@ -325,7 +329,7 @@ def main():
     args = parser.parse_args()
     runs = RUNS[:3] if args.floor else RUNS
     if args.compare and not args.floor:
-        runs = (*runs, *(f"{name} ({args.compare.name})" for name in RUNS[2:]))
+        runs = (*runs, *(f"{name} ({args.compare.name})" for name in RUNS[2:5]))
     if args.varnish and not args.floor:
         runs = (*runs, *VARNISH_RUNS)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -365,6 +369,18 @@ def main():
             log_path=RESULTS / "gunicorn-bare-django.log",
             app="bench.bare.wsgi",
         )
+        # The same site with no Redis: the shared cache is a table of its
+        # database, as on an install that configures none.
+        no_redis = load.Server(
+            port=NO_REDIS_PORT,
+            workers=args.workers,
+            env={
+                key: value
+                for key, value in folio_env.items()
+                if key not in ("REDIS_URL", "FOLIO_PURGE_BACKEND")
+            },
+            log_path=RESULTS / "gunicorn-mixed-no-redis.log",
+        )
         other = _other_server(args, folio_env)
         varnish, purger = _Nothing(), _Nothing()
         if args.varnish:
@@ -380,7 +396,7 @@ def main():
                 env=folio_env,
                 log_path=RESULTS / "purger-mixed.log",
             )
-        with folio, bare, other, varnish, purger:
+        with folio, no_redis, bare, other, varnish, purger:
             _, report_html = load.check(folio.base_url + kinds["report"][0])
             minimal = f"/bench/minimal/{len(report_html)}/"
             with Nginx(port=NGINX_PORT, html=report_html) as nginx:
@@ -390,6 +406,10 @@ def main():
                     "Folio minimal view": (folio.base_url + minimal, None),
                     "Folio mix": (folio.base_url + "/", paths_file),
                     "Folio mix, editor at work": (folio.base_url + "/", paths_file),
+                    "Folio mix, no Redis, editor at work": (
+                        no_redis.base_url + "/",
+                        paths_file,
+                    ),
                 }
                 if args.varnish:
                     wait_for(varnish.base_url + kinds["report"][0])
@@ -416,7 +436,7 @@ def main():
                     print(f"\nRound {number} of {args.rounds}:", flush=True)
                     for name in runs:
                         url, paths = targets[name]
-                        for server in (folio, other):
+                        for server in (folio, no_redis, other):
                             if isinstance(server, load.Server):
                                 _settle(server.base_url + "/healthz")
                         load_average = os.getloadavg()[0]

@@ -120,17 +120,22 @@ def _keep_known_parameters(request):
 
 def _current_entry(key):
     """Return the stored entry at *key* if none of its keys changed since."""
+    stale = None
     entry = _recent_pages.get(key)
     if entry is not None:
         if is_current(entry[1], entry[0]):
             return entry
         _recent_pages.forget(key)
+        stale = entry[:2]
     try:
         entry = cache.get(key)
     except Exception as error:  # noqa: BLE001 - an outage must not fail pages
         logger.warning("Page cache unavailable, serving uncached: %s", error)
         return None
-    if not _is_entry(entry) or not is_current(entry[1], entry[0]):
+    if not _is_entry(entry) or entry[:2] == stale:
+        # The shared copy of the page just found stale needs no second look.
+        return None
+    if not is_current(entry[1], entry[0]):
         return None
     _recent_pages.put(key, entry)
     return entry

@@ -6,9 +6,11 @@ Run this module with DATABASE_URL set to a PostgreSQL database too.
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from publications.caching import forget_in_process
 from publications.facets import forget_facet_index
 from tests.factories import ago, make_author, make_related, make_report
 
@@ -146,9 +148,12 @@ def test_topics_and_authors_are_found_from_the_header_box(client):
 
 
 def _search_queries(client):
-    # Each time from a worker's first request: the facet index is built, not
-    # brought up to date from the changes since the last time.
+    # Each time from a worker's first request with nothing cached: the
+    # facet index is built, not brought up to date from the changes since
+    # the last time, and no card is remembered from the last time.
     forget_facet_index()
+    forget_in_process()
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/publications/", {"q": "ceasefire"})
     assert response.status_code == 200
