@@ -115,6 +115,9 @@ _index_lock = threading.Lock()
 # A change is looked for this long after it was queued: ids are handed out
 # at insert, and a transaction may commit well after it queued a change.
 SYNC_MARGIN = timedelta(minutes=2)
+# Filter combinations whose masks the index keeps (a search's is the
+# database's answer, read once per request).
+LAST_MASKS_KEPT = 4
 # More changes than this at once: rebuilding costs less than updating.
 SYNC_LIMIT = 2_000
 
@@ -168,14 +171,14 @@ class FacetIndex:
         # {facet: array giving each option id its number} for type, series,
         # topic and author, to read changed items' values.
         self.option_ids = option_ids
-        self._last_masks = None
+        self._last_masks = {}
         self.synced_at = None
         # Changes applied within SYNC_MARGIN of synced_at: {id: changed_at}.
         self.seen_changes = {}
 
     def __getstate__(self):
         # What a request asked last is not part of what is remembered.
-        return {**self.__dict__, "_last_masks": None, "_newest_order": None}
+        return {**self.__dict__, "_last_masks": {}, "_newest_order": None}
 
     @classmethod
     def build(cls, *, now=None):
@@ -354,7 +357,7 @@ class FacetIndex:
                 np.concatenate([kept_place[items[stays]], added_place[where]]),
                 np.concatenate([numbers[stays], values[name]]).astype(np.int32),
             )
-        self._last_masks = None
+        self._last_masks = {}
 
     def count(self, filters, *, now=None):
         """Return how many items match every one of *filters*."""
@@ -396,15 +399,17 @@ class FacetIndex:
     def _masks(self, filters, *, now):
         """Return {facet or filter name: boolean array of the items it keeps}.
 
-        The last filters' masks are kept: a listing asks for its count and
-        then its facets, and a search should ask the database once.
+        The last few filters' masks are kept: a listing asks for its count,
+        its page and its facets (and the whole listing's, with no filter
+        between), and a search should ask the database once.
         """
         key = repr(sorted(filters.items()))
-        last = self._last_masks
-        if last is not None and last[0] == key:
-            return last[1]
-        masks = self._new_masks(filters, now=now)
-        self._last_masks = (key, masks)
+        masks = self._last_masks.get(key)
+        if masks is None:
+            masks = self._new_masks(filters, now=now)
+            while len(self._last_masks) >= LAST_MASKS_KEPT:
+                self._last_masks.pop(next(iter(self._last_masks)))
+            self._last_masks[key] = masks
         return masks
 
     def _new_masks(self, filters, *, now):
@@ -423,9 +428,7 @@ class FacetIndex:
             matching = filter_publications(
                 Publication.objects.live(now=now), **database
             )
-            masks["database"] = self._mask_of_ids(
-                matching.order_by().values_list("pk", flat=True)
-            )
+            masks["database"] = self._mask_of_ids(_integer_rows(matching, "pk")[:, 0])
         return masks
 
     def _facet_mask(self, facet, argument, value):
@@ -444,7 +447,7 @@ class FacetIndex:
         return mask
 
     def _mask_of_ids(self, ids):
-        places, known = _places(self.ids, np.fromiter(ids, dtype=np.int64))
+        places, known = _places(self.ids, ids)
         mask = np.zeros(len(self.ids), dtype=bool)
         mask[places[known]] = True
         return mask
@@ -458,10 +461,9 @@ def _integer_rows(queryset, *fields):
     """
     as_text = [Cast(field, CharField()) for field in fields]
     separated = [part for field in as_text for part in (Value(","), field)][1:]
+    row = separated[0] if len(separated) == 1 else Concat(*separated)
     text = queryset.order_by().aggregate(
-        rows=StringAgg(
-            Concat(*separated, output_field=CharField()), delimiter=Value(",")
-        )
+        rows=StringAgg(row, delimiter=Value(","), output_field=CharField())
     )["rows"]
     if not text:
         return np.empty((0, len(fields)), dtype=np.int64)
