@@ -178,6 +178,10 @@ def _select_row(keys):
 
 def _select(keys=()):
     """Return the row (version, next change, newest change of *keys*), or None."""
+    if connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "DISABLE_SERVER_SIDE_CURSORS"
+    ):
+        return _select_prepared(keys)
     # A plain cursor costs a sixth of the ORM's query, on every request.
     quote = connection.ops.quote_name
     table = quote(ContentVersion._meta.db_table)
@@ -194,6 +198,37 @@ def _select(keys=()):
             f"SELECT version, next_change_at, {newest} FROM {table} WHERE id = %s",
             [*keys, _ROW],
         )
+        return cursor.fetchone()
+
+
+# Named after the table it reads, so that a query log says which.
+_PREPARED = "folio_publications_contentversion_state"
+
+
+def _select_prepared(keys):
+    """_select() through a statement PostgreSQL planned once per connection.
+
+    Every public request runs it: planning its subquery each time cost
+    about 50 µs of a 125 µs round trip. Prepared statements outlive a
+    rolled-back transaction; a new connection prepares it again. Behind
+    PgBouncer in transaction mode (DISABLE_SERVER_SIDE_CURSORS, which Django
+    asks for there) the plain query is used instead.
+    """
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(connection, "folio_prepared_for", None) is not raw:
+        table = ContentVersion._meta.db_table
+        keys_table = KeyChange._meta.db_table
+        # On the driver's own cursor: preparing is not a query of the request.
+        with raw.cursor() as cursor:
+            cursor.execute(
+                f"PREPARE {_PREPARED}(text[], bigint) AS"
+                f' SELECT version, next_change_at, (SELECT MAX(changed_at) FROM "'
+                f'{keys_table}" WHERE key = ANY($1)) FROM "{table}" WHERE id = $2'
+            )
+        connection.folio_prepared_for = raw
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXECUTE {_PREPARED}(%s::text[], %s)", [list(keys), _ROW])
         return cursor.fetchone()
 
 

@@ -153,3 +153,28 @@ def test_checking_a_page_is_one_query_whatever_its_number_of_keys():
         with CaptureQueriesContext(connection) as queries:
             is_current(keys, 0)
         assert len(queries) == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_state_is_read_through_a_statement_prepared_once_per_connection():
+    from django.db import transaction
+
+    from publications.caching.versions import content_version
+
+    # Prepared inside a transaction that then rolls back: it stays prepared.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        content_version()
+        raise RuntimeError("roll back")
+    first = connection.connection
+    with CaptureQueriesContext(connection) as queries:
+        version = content_version()
+        assert is_current({"publication-1"}, version)
+    assert len(queries) == 2
+    assert all(query["sql"].startswith("EXECUTE ") for query in queries)
+    # A new connection (a restarted database, CONN_MAX_AGE) prepares again.
+    connection.close()
+    assert content_version() == version
+    assert connection.folio_prepared_for is connection.connection is not first
