@@ -509,7 +509,14 @@ def _other_server(args, env):
     server = load.Server(
         port=COMPARE_PORT,
         workers=args.workers,
-        env={**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(args.compare)},
+        env={
+            **env,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPATH": str(args.compare),
+            # A Redis database of its own: two versions of Folio must not
+            # read each other's entries.
+            "REDIS_URL": env["REDIS_URL"].rsplit("/", 1)[0] + "/1",
+        },
         log_path=RESULTS / "gunicorn-mixed-compare.log",
     )
     server.root = args.compare.resolve()
