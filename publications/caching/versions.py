@@ -47,7 +47,11 @@ def is_current(keys, built_at):
     if getattr(_request_memo, "version", None) is None:
         newest = _read(keys)[1]
     else:
-        newest = _select(keys)[2]
+        row = _select(keys)
+        if row is None:
+            # The database was emptied since the version was read.
+            return False
+        newest = row[2]
     return newest is None or newest <= built_at
 
 
@@ -220,7 +224,7 @@ def _select_prepared(keys):
         table = ContentVersion._meta.db_table
         keys_table = KeyChange._meta.db_table
         # On the driver's own cursor: preparing is not a query of the request.
-        with raw.cursor() as cursor:
+        with connection.wrap_database_errors, raw.cursor() as cursor:
             cursor.execute(
                 f"PREPARE {_PREPARED}(text[], bigint) AS"
                 f' SELECT version, next_change_at, (SELECT MAX(changed_at) FROM "'
