@@ -59,7 +59,8 @@ def update_related(changed_ids, *, now=None):
     Each changed item's own list is ranked afresh (or dropped if it is not
     live); so is every list it was in. A live changed item then enters the
     lists it now ranks into, found from the stored lists' last entries.
-    Returns the ids of the items whose lists were written.
+    Returns the ids of the items whose lists now hold other items, or the
+    same in another order.
     """
     changed = sorted(set(changed_ids))
     if not changed:
@@ -83,13 +84,32 @@ def update_related(changed_ids, *, now=None):
     )
     stale = holders - rerank
     RelatedList.objects.filter(pk__in=stale).delete()
+    before = _stored_ids(rerank)
     written = set()
     for publication in Publication.objects.filter(pk__in=rerank).only("pk"):
-        _store(publication.pk, _ranked(publication, now=now), replace=True)
-        written.add(publication.pk)
+        ranked = _ranked(publication, now=now)
+        _store(publication.pk, ranked, replace=True)
+        # A page shows its list's items in order, each from a card kept by
+        # the item's own key: only a list whose items or order changed
+        # changes its page.
+        if [row[0] for row in ranked] != before.get(publication.pk, []):
+            written.add(publication.pk)
     for pk in sorted(live):
         written |= _enter(pk, skip=rerank, now=now)
     return written
+
+
+def _stored_ids(sources):
+    """Return {source id: its stored related ids in order} for *sources*."""
+    stored = {}
+    rows = (
+        RelatedItem.objects.filter(source_id__in=sources)
+        .order_by("source_id", "position")
+        .values_list("source_id", "target_id")
+    )
+    for source, target in rows:
+        stored.setdefault(source, []).append(target)
+    return stored
 
 
 def _ranked(publication, *, now):

@@ -164,6 +164,8 @@ def test_the_state_is_read_through_a_statement_prepared_once_per_connection():
 
     from publications.caching.versions import content_version
 
+    content_version()  # the row exists (a flushed database makes it)
+    connection.close()
     # Prepared inside a transaction that then rolls back: it stays prepared.
     with pytest.raises(RuntimeError), transaction.atomic():
         content_version()
@@ -178,3 +180,27 @@ def test_the_state_is_read_through_a_statement_prepared_once_per_connection():
     connection.close()
     assert content_version() == version
     assert connection.folio_prepared_for is connection.connection is not first
+
+
+def test_an_edit_leaves_the_pages_two_relations_away_cached(
+    client,
+    site_cache,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    # The page shows the edited item as related; the other page shows the
+    # page as related, but not the edited item.
+    page = make_report(title="The page", tags=["Water", "Sun"])
+    edited = make_related(title="Edited before", tags=["Water"])
+    other = make_related(title="Other", tags=["Sun"])
+    drain()
+    _warm(client, [page.get_absolute_url(), other.get_absolute_url()])
+    assert "Edited before" not in get(client, other.get_absolute_url()).content.decode()
+
+    # A title changes no ranking: the drain rewrites no list's items.
+    with django_capture_on_commit_callbacks(execute=True):
+        edited.title = "Edited after"
+        edited.save()
+    drain()
+
+    assert "Edited after" in get(client, page.get_absolute_url()).content.decode()
+    assert get(client, other.get_absolute_url())["X-Cache"] == "hit"
