@@ -84,16 +84,10 @@ def _key(name):
 
 def _read(version, names):
     """Return {name: value} of the entries built at *version*."""
-    keys = {_key(name): name for name in names}
-    try:
-        found = cache.get_many(list(keys))
-    except Exception as error:  # noqa: BLE001 - a cache outage must not fail pages
-        logger.warning("Shared cache unavailable, building afresh: %s", error)
-        return {}
     return {
-        keys[key]: entry[1]
-        for key, entry in found.items()
-        if isinstance(entry, tuple) and entry[0] == version
+        name: value
+        for name, (built_at, value) in _read_any(names).items()
+        if built_at == version
     }
 
 
