@@ -14,6 +14,7 @@ has five facets. In arrays the five took 2 ms for a rare pair of filters and
 search asks the database, for the ids it matches.
 """
 
+import hashlib
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
+from publications.caching import remember_updating
 from publications.caching.entries import PRESENT_TOLERANCE_SECONDS
 from publications.derived.drain import KEEP_CHANGES
 from publications.models import (
@@ -425,10 +427,7 @@ class FacetIndex:
             if filters.get(argument)
         }
         if database:
-            matching = filter_publications(
-                Publication.objects.live(now=now), **database
-            )
-            masks["database"] = self._mask_of_ids(_integer_rows(matching, "pk")[:, 0])
+            masks["database"] = self._mask_of_ids(database_matches(database, now=now))
         return masks
 
     def _facet_mask(self, facet, argument, value):
@@ -451,6 +450,29 @@ class FacetIndex:
         mask = np.zeros(len(self.ids), dtype=bool)
         mask[places[known]] = True
         return mask
+
+
+def database_matches(filters, *, now=None):
+    """Return the ids, ascending, of the live items *filters* match (a search).
+
+    Remembered across changes and brought up to date item by item: every
+    match of a common word is tens of thousands of rows (225 ms at 100,000
+    items), while an edit needs its own rows read again.
+    """
+    matching = filter_publications(Publication.objects.live(now=now), **filters)
+
+    def build():
+        return np.unique(_integer_rows(matching, "pk")[:, 0])
+
+    def update(ids, changed):
+        changed = sorted(changed)
+        still = _integer_rows(matching.filter(pk__in=changed), "pk")[:, 0]
+        return np.union1d(np.setdiff1d(ids, changed), still)
+
+    digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:32]
+    return remember_updating(
+        f"matches:{digest}", build, update, now=now, family="matches"
+    )
 
 
 def _integer_rows(queryset, *fields):

@@ -7,7 +7,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
-from publications.caching import remember, remember_each
+from publications.caching import remember, remember_each, remember_updating
 
 # From this offset on, a page's ids are found first, in the index alone, and
 # only its own rows are read: deep pages then cost little more than page 1.
@@ -58,22 +58,50 @@ def page_anchors(publications, *, key, now=None):
 
 # How many of a search's best results have their order remembered: 50 pages.
 RANKED_IDS_KEPT = 1_000
+# A remembered ranking brought up to date keeps only the places it still
+# knows exactly; below this many it is ranked afresh.
+RANKED_IDS_REBUILT_BELOW = 900
 
 
 def ranked_ids(publications, *, key, now=None):
-    """Return the ids of the first RANKED_IDS_KEPT *publications*.
+    """Return (ids, complete): the ids of the first RANKED_IDS_KEPT *publications*.
 
     For lists in an order the database computes per row, such as search
     relevance: ranking every match is most of a search's cost, and the
-    order only changes with content. *key* names the filters that made the
-    list (as for count_publications).
+    order only changes with content. *complete* says the ids are every
+    match. *key* names the filters that made the list (as for
+    count_publications).
+
+    The ranking is remembered across changes: after an edit, only the
+    edited items and the remembered ones are ranked again (about 10 ms),
+    not every match (over 300 ms for a common word at 100,000 items).
     """
+
+    def build():
+        ids = list(publications.values_list("pk", flat=True)[: RANKED_IDS_KEPT + 1])
+        return ids[:RANKED_IDS_KEPT], len(ids) <= RANKED_IDS_KEPT
+
+    def update(ranked, changed):
+        ids, complete = ranked
+        kept = [pk for pk in ids if pk not in changed]
+        if not complete and len(kept) < RANKED_IDS_REBUILT_BELOW:
+            return None
+        order = list(
+            publications.filter(pk__in=[*kept, *sorted(changed)]).values_list(
+                "pk", flat=True
+            )
+        )
+        if not complete and kept:
+            # An item never ranked may belong between the last kept one and
+            # a changed item that fell below it: keep only the exact places.
+            if kept[-1] not in order:
+                return None
+            order = order[: order.index(kept[-1]) + 1]
+        complete = complete and len(order) <= RANKED_IDS_KEPT
+        return order[:RANKED_IDS_KEPT], complete
+
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return remember(
-        f"ranked:{digest}",
-        lambda: list(publications.values_list("pk", flat=True)[:RANKED_IDS_KEPT]),
-        now=now,
-    )
+    return remember_updating(f"ranking:{digest}", build, update, now=now)
 
 
 def remembered_page_ids(page_ids, bottom, top, *, key):
@@ -137,10 +165,12 @@ class PublicationPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ranked = None
+        ranked, complete = None, False
         if self.ordering == self.RANKED and top <= RANKED_IDS_KEPT:
-            ranked = ranked_ids(self.object_list, key=self.count_key, now=self.now)
-        if ranked is not None:
+            ranked, complete = ranked_ids(
+                self.object_list, key=self.count_key, now=self.now
+            )
+        if ranked is not None and (complete or top <= len(ranked)):
             ids = ranked[bottom:top]
         elif self.page_ids is not None and self.ordering == self.NEWEST_FIRST:
             ids = remembered_page_ids(self.page_ids, bottom, top, key=self.count_key)

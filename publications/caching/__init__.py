@@ -24,10 +24,16 @@ under the same rules.
 """
 
 from publications.caching import entries, pages
-from publications.caching.entries import remember, remember_each
+from publications.caching.entries import remember, remember_each, remember_updating
 from publications.caching.versions import content_version
 
-__all__ = ["content_version", "forget_in_process", "remember", "remember_each"]
+__all__ = [
+    "content_version",
+    "forget_in_process",
+    "remember",
+    "remember_each",
+    "remember_updating",
+]
 
 
 def forget_in_process():

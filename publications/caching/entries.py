@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from publications.caching.surrogates import EVERYTHING
-from publications.caching.versions import changed_at, content_version
+from publications.caching.surrogates import EVERYTHING, PUBLICATION_KEY_PREFIX
+from publications.caching.versions import changed_at, changed_since, content_version
 
 logger = logging.getLogger("folio")
 
@@ -15,6 +15,9 @@ logger = logging.getLogger("folio")
 REMEMBER_SECONDS = 24 * 60 * 60
 # A "now" this far from the clock is a question about another moment.
 PRESENT_TOLERANCE_SECONDS = 60
+# A part brought up to date item by item is built afresh past this many
+# changed keys (a live edit changes about 15).
+MOST_CHANGED_KEYS = 1_000
 
 
 def remember(name, build, *, now=None, in_process=False):
@@ -76,6 +79,48 @@ def remember_each(names, build_missing, *, family=None, keys=None):
         if family is None or _take_variants(version, family, len(built)):
             _write(version, built)
     return values
+
+
+def remember_updating(name, build, update, *, now=None, family=None):
+    """Return build(), remembered across public changes and brought up to date.
+
+    For parts that follow from each publication alone, such as which items
+    a search matches: when some publications changed since the part was
+    built, update(value, their ids) returns it up to date (or None to build
+    it afresh) at the cost of those items, instead of build() for all of
+    them. A change that is not one item's (EVERYTHING: a rename, a merge, a
+    scheduled moment), or too many changes, builds it afresh. The value
+    is then stored at the current version, as remember() stores it; *now*
+    and *family* are as for remember() and remember_each().
+    """
+    if now and abs((timezone.now() - now).total_seconds()) > PRESENT_TOLERANCE_SECONDS:
+        return build()
+    version = content_version()
+    built_at, value = _read_any([name]).get(name, (None, None))
+    if built_at == version:
+        return value
+    if built_at is not None and built_at < version:
+        value = _brought_up_to_date(value, built_at, update)
+    else:
+        value = None
+    if value is None:
+        value = build()
+    if family is None or _take_variants(version, family, 1):
+        _write(version, {name: value})
+    return value
+
+
+def _brought_up_to_date(value, built_at, update):
+    changed = changed_since(built_at, most=MOST_CHANGED_KEYS)
+    if changed is None or EVERYTHING in changed:
+        return None
+    publication_ids = {
+        int(key.removeprefix(PUBLICATION_KEY_PREFIX))
+        for key in changed
+        if key.startswith(PUBLICATION_KEY_PREFIX)
+        and key.removeprefix(PUBLICATION_KEY_PREFIX).isdigit()
+    }
+    return update(value, publication_ids) if publication_ids else value
 
 
 def _key(name):

@@ -39,8 +39,11 @@ _SITEMAP_VIEWS = {"sitemap", "sitemap-section"}
 _OWNER_FEEDS = {"feed-author": "author", "feed-series": "series", "feed-topic": "topic"}
 
 
+PUBLICATION_KEY_PREFIX = "publication-"
+
+
 def publication_key(publication_id):
-    return f"publication-{publication_id}"
+    return f"{PUBLICATION_KEY_PREFIX}{publication_id}"
 
 
 def publication_keys(publication_id):

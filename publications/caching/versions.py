@@ -66,6 +66,19 @@ def changed_at(keys):
     )
 
 
+def changed_since(version, *, most):
+    """Return the keys changed after *version*, or None if more than *most*.
+
+    One query, through the index of changed_at.
+    """
+    keys = list(
+        KeyChange.objects.filter(changed_at__gt=version)
+        .order_by()
+        .values_list("key", flat=True)[: most + 1]
+    )
+    return None if len(keys) > most else set(keys)
+
+
 def _read(keys=()):
     """Return (content version, newest change of *keys*), moving on if due."""
     now = timezone.now()

@@ -32,7 +32,8 @@ class KeyChange(models.Model):
     """
 
     key = models.CharField(max_length=100, primary_key=True)
-    changed_at = models.BigIntegerField()
+    # Indexed: parts brought up to date read the keys changed since a version.
+    changed_at = models.BigIntegerField(db_index=True)
 
     class Meta:
         verbose_name = _("changed cache key")
