@@ -12,7 +12,11 @@ from django.views.generic import ListView, TemplateView
 from authors.models import Author
 from core.links import slug_url
 from publications.caching import remember
-from publications.caching.surrogates import add_page_keys, listing_keys
+from publications.caching.surrogates import (
+    add_page_keys,
+    listing_keys,
+    publication_key,
+)
 from publications.cards import card_rows, publication_cards
 from publications.facets import count_matching, newest_ids_matching
 from publications.forms import PublicationFilterForm, listing_options
@@ -222,7 +226,10 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
             if name != "q"
         )
         context["cards"] = publication_cards(context["object_list"])
-        add_page_keys(self.request, listing_keys(self.filters()))
+        add_page_keys(
+            self.request,
+            listing_keys(self.filters()) | _card_keys(context["object_list"]),
+        )
         return context
 
 
@@ -287,7 +294,11 @@ class _PaginatedOwnerView(_PublicationPagesMixin, PublicViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cards"] = publication_cards(context["object_list"], heading_level=3)
-        add_page_keys(self.request, {f"{self.page_key_prefix}-{self.owner.pk}"})
+        add_page_keys(
+            self.request,
+            {f"{self.page_key_prefix}-{self.owner.pk}"}
+            | _card_keys(context["object_list"]),
+        )
         return context
 
 
@@ -353,6 +364,15 @@ class SeriesDetailView(_PaginatedOwnerView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(series=self.owner, **kwargs)
+
+
+def _card_keys(publications):
+    """The keys of the items a list page shows: an edit of one alters the page.
+
+    (An edit that moves an item in or out of lists alters the lists' own
+    keys too: publications.caching.surrogates.)
+    """
+    return {publication_key(publication.pk) for publication in publications}
 
 
 def _moved_permanently(request, viewname, slug):

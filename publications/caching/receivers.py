@@ -22,7 +22,12 @@ from taggit.models import Tag
 
 from authors.models import Author
 from publications.caching import purges
-from publications.caching.surrogates import EVERYTHING, listing_key, publication_keys
+from publications.caching.surrogates import (
+    EVERYTHING,
+    edited_in_place_keys,
+    listing_key,
+    publication_keys,
+)
 from publications.caching.versions import (
     LEAVES_JUST_AFTER,
     public_content_changed,
@@ -55,7 +60,16 @@ def _changed(keys):
 def _publication_about_to_save(sender, instance, raw=False, **kwargs):
     # The state before the save, to tell whether the item was public, and
     # the pages it was on then.
-    instance._folio_was_live = bool(instance.pk) and _is_live(instance.pk)
+    published = None
+    if instance.pk:
+        published = (
+            Publication.objects.live()
+            .filter(pk=instance.pk)
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+    instance._folio_was_live = published is not None
+    instance._folio_published_before = published
     if instance._folio_was_live:
         instance._folio_keys_before = publication_keys(instance.pk)
 
@@ -64,9 +78,22 @@ def _publication_saved(sender, instance, raw=False, **kwargs):
     if raw:
         _changed({EVERYTHING})
     elif getattr(instance, "_folio_was_live", True) or instance.is_live():
-        before = getattr(instance, "_folio_keys_before", set())
-        _changed(lambda: before | publication_keys(instance.pk))
+        _changed(lambda: _saved_keys(instance))
     _schedule(instance)
+
+
+def _saved_keys(publication):
+    before = getattr(publication, "_folio_keys_before", set())
+    after = publication_keys(publication.pk)
+    if (
+        getattr(publication, "_folio_was_live", False)
+        and publication.is_live()
+        and after == before
+        and publication.publish_at == publication._folio_published_before
+    ):
+        # Edited in place: in the same lists, at the same place.
+        return edited_in_place_keys(publication.pk, after)
+    return before | after
 
 
 def _schedule(publication):
@@ -93,11 +120,12 @@ def _publication_deleted(sender, instance, **kwargs):
         _changed(getattr(instance, "_folio_keys_before", {EVERYTHING}))
 
 
-def _part_changed(publication_field, own_keys=None):
+def _part_changed(publication_field, own_keys=None, *, in_place=False):
     """Return a receiver for rows shown on the page of a publication.
 
     *own_keys*(row) names the pages the row also puts the publication on,
-    such as its author's: altered even when the row is deleted.
+    such as its author's: altered even when the row is deleted. *in_place*
+    rows never move it between lists (its summary, the items it pins).
     """
 
     def receiver(sender, instance, raw=False, **kwargs):
@@ -106,9 +134,14 @@ def _part_changed(publication_field, own_keys=None):
             _changed({EVERYTHING})
         elif _is_live(publication_id):
             own = own_keys(instance) if own_keys else set()
-            _changed(lambda: own | publication_keys(publication_id))
+            _changed(lambda: own | _part_keys(publication_id, in_place))
 
     return receiver
+
+
+def _part_keys(publication_id, in_place):
+    keys = publication_keys(publication_id)
+    return edited_in_place_keys(publication_id, keys) if in_place else keys
 
 
 def _authorship_keys(authorship):
@@ -178,13 +211,18 @@ def connect():
         post_save.connect(_publication_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_publication_deleted, sender=model, dispatch_uid=uid)
     parts = (
-        (SummaryPoint, "report_id", None),
-        (Authorship, "publication_id", _authorship_keys),
-        (PinnedPublication, "source_id", None),
-        (TaggedPublication, "content_object_id", lambda row: {f"topic-{row.tag_id}"}),
+        (SummaryPoint, "report_id", None, True),
+        (Authorship, "publication_id", _authorship_keys, False),
+        (PinnedPublication, "source_id", None, True),
+        (
+            TaggedPublication,
+            "content_object_id",
+            lambda row: {f"topic-{row.tag_id}"},
+            False,
+        ),
     )
-    for model, field, key in parts:
-        receiver = _part_changed(field, key)
+    for model, field, key, in_place in parts:
+        receiver = _part_changed(field, key, in_place=in_place)
         post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
     m2m_changed.connect(_topics_changed, sender=TaggedPublication, dispatch_uid=uid)

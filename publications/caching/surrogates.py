@@ -5,7 +5,9 @@ it touched as changed (versions.py), and a shared HTTP cache purges them.
 A publication's change alters its own page, the pages showing its card
 (the unfiltered lists, feeds, sitemaps and searches, its authors', topics'
 and series' pages, the listings filtered by any of its values, and the
-pages listing it as related), before and after the change. A publication's
+pages listing it as related), before and after the change. An edit that
+leaves it in the same lists at the same place alters only the pages that
+show it: list pages name the keys of their cards (edited_in_place_keys). A publication's
 own page carries the items it shows as related or pinned and its series
 (the series box): a change to one of those alters it, and a change to its
 topics re-ranks related lists through the change queue, which marks the
@@ -77,6 +79,25 @@ def publication_keys(publication_id):
         keys.update({f"author-{author_id}", listing_key("author", author_slug)})
     keys.update(topic_keys(publication_id))
     return keys
+
+
+def edited_in_place_keys(publication_id, keys):
+    """Return the keys an edit alters that leaves the item in the same lists.
+
+    *keys* are its publication_keys(), the same before and after the edit,
+    and it was live before and after, with the same publish moment: no list
+    gains or loses it, or shows it elsewhere, and no count moves. Only the
+    pages showing it change: its own, the list pages showing its card (each
+    names the keys of its cards), the pages showing it as related, the lists
+    with no key of their own (LISTS: feeds, sitemaps, searches, the
+    unfiltered lists, the pages naming no keys) and its series' pages (the
+    series box). A topic's or an author's other pages stay cached.
+    """
+    return {
+        publication_key(publication_id),
+        *LISTS,
+        *(key for key in keys if key.startswith("series-")),
+    }
 
 
 def topic_keys(publication_id):
@@ -153,7 +174,9 @@ def page_keys(request):
     elif name in _SITEMAP_VIEWS:
         keys.add(SITEMAP)
     elif name in _OWNER_FEEDS:
-        keys.add(_owner_key(_OWNER_FEEDS[name], match.kwargs.get("slug")))
+        # FEED as well: an edit that keeps an item in its lists alters the
+        # feeds it is in by that key alone (edited_in_place_keys).
+        keys |= {FEED, _owner_key(_OWNER_FEEDS[name], match.kwargs.get("slug"))}
     else:
         keys.add(LISTING)
     return keys

@@ -4,12 +4,16 @@ Each cached page is stored with the surrogate keys of what it shows
 (publications.caching.surrogates); a change marks the keys it alters.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from publications.caching.versions import is_current, public_content_changed
 from publications.derived.drain import drain
+from publications.models import Publication
 from tests.factories import make_author, make_related, make_report
 from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
 
@@ -204,3 +208,91 @@ def test_an_edit_leaves_the_pages_two_relations_away_cached(
 
     assert "Edited after" in get(client, page.get_absolute_url()).content.decode()
     assert get(client, other.get_absolute_url())["X-Cache"] == "hit"
+
+
+def _topic_with_two_pages(author):
+    """Water, with 25 items a day apart: 20 on page 1, the 5 oldest on page 2."""
+    start = timezone.now() - timedelta(days=30)
+    return [
+        make_related(
+            title=f"Water item {number}",
+            tags=["Water"],
+            authors=[author],
+            publish_at=start + timedelta(days=number),
+        )
+        for number in range(25)
+    ]
+
+
+def test_an_edit_in_place_rebuilds_only_the_list_pages_showing_the_item(
+    client,
+    site_cache,  # noqa: F811
+):
+    ann = make_author(name="Ann")
+    items = _topic_with_two_pages(ann)
+    newest = items[-1]
+    unrelated = make_related(title="Ice", tags=["Ice"])
+    showing = [
+        newest.get_absolute_url(),
+        "/topics/water/",
+        "/publications/?topic=water",
+        ann.get_absolute_url(),
+        "/publications/?type=analysis",
+        "/feeds/topics/water/",
+        "/publications/?q=renamed",
+    ]
+    elsewhere = [
+        "/topics/water/?page=2",
+        "/publications/?topic=water&page=2",
+        f"{ann.get_absolute_url()}?page=2",
+        "/publications/?type=analysis&page=2",
+        unrelated.get_absolute_url(),
+    ]
+    _warm(client, showing + elsewhere)
+
+    newest.title = "Water item renamed"
+    newest.teaser = "A new teaser."
+    newest.save()
+
+    for path in showing:
+        response = get(client, path)
+        assert response["X-Cache"] == "miss", path
+        # (A search marks the matched word: "Water <mark>item</mark> renamed".)
+        assert "renamed" in response.content.decode(), path
+    for path in elsewhere:
+        assert get(client, path)["X-Cache"] == "hit", path
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["publish moment", "withdrawn", "topic", "author"],
+)
+def test_an_edit_that_moves_the_item_rebuilds_every_page_of_its_lists(
+    client,
+    site_cache,  # noqa: F811
+    change,
+):
+    ann = make_author(name="Ann")
+    items = _topic_with_two_pages(ann)
+    newest = items[-1]
+    second_pages = ["/topics/water/?page=2", f"{ann.get_absolute_url()}?page=2"]
+    _warm(client, second_pages)
+
+    if change == "publish moment":
+        # From newest to oldest: every item after it moves up a place.
+        newest.publish_at = items[0].publish_at - timedelta(days=1)
+        newest.save()
+    elif change == "withdrawn":
+        newest.status = Publication.Status.DRAFT
+        newest.save()
+    elif change == "topic":
+        newest.tags.set(["Glaciers"])
+    else:
+        newest.authorships.all().delete()
+
+    for path in second_pages:
+        if change == "topic" and "authors" in path or (
+            change == "author" and "topics" in path
+        ):
+            continue
+        assert get(client, path)["X-Cache"] == "miss", path

@@ -42,11 +42,18 @@ def test_a_public_page_gets_s_maxage_and_the_keys_of_what_it_shows(client, purgi
             f"publication-{related.pk}",
             f"series-{series.pk}",
         }
+    # Lists: their own keys, and the keys of the cards they show.
     assert _keys(client.get(author.get_absolute_url())) == {
         "folio",
         f"author-{author.pk}",
+        f"publication-{report.pk}",
     }
-    assert _keys(client.get(f"/topics/{topic.slug}/")) == {"folio", f"topic-{topic.pk}"}
+    assert _keys(client.get(f"/topics/{topic.slug}/")) == {
+        "folio",
+        f"topic-{topic.pk}",
+        f"publication-{report.pk}",
+        f"publication-{related.pk}",
+    }
     assert _keys(client.get("/publications/?topic=x&utm=1")) == {"folio", "listing"}
     filtered = client.get(
         f"/publications/?type={report.publication_type.slug}&year=2020&q=water"
@@ -57,8 +64,18 @@ def test_a_public_page_gets_s_maxage_and_the_keys_of_what_it_shows(client, purgi
         "list-year-2020",
         "search",
     }
-    assert _keys(client.get("/publications/")) == {"folio", "listing"}
+    assert _keys(client.get("/publications/")) == {
+        "folio",
+        "listing",
+        f"publication-{report.pk}",
+        f"publication-{related.pk}",
+    }
     assert _keys(client.get("/feeds/publications/")) == {"folio", "feed"}
+    assert _keys(client.get(f"/feeds/topics/{topic.slug}/")) == {
+        "folio",
+        "feed",
+        f"topic-{topic.pk}",
+    }
 
 
 def test_signed_in_staff_and_missing_pages_are_never_marked(client, purging):
