@@ -291,8 +291,10 @@ def test_an_edit_that_moves_the_item_rebuilds_every_page_of_its_lists(
         newest.authorships.all().delete()
 
     for path in second_pages:
-        if change == "topic" and "authors" in path or (
-            change == "author" and "topics" in path
+        if (
+            change == "topic"
+            and "authors" in path
+            or (change == "author" and "topics" in path)
         ):
             continue
         assert get(client, path)["X-Cache"] == "miss", path
