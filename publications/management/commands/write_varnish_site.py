@@ -44,13 +44,17 @@ backend app_{number} {{
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
     .between_bytes_timeout = 10s;
+    # Sick only when /healthz has not answered within 10 s five times in
+    # the last six: a server busy with a spike queues the probe behind its
+    # readers' requests, and a tighter probe would make Varnish answer 503
+    # to every miss just when the server is needed most.
     .probe = {{
         .request = "GET /healthz HTTP/1.1" "Host: {site_host}" "Connection: close";
         .interval = 5s;
-        .timeout = 2s;
-        .window = 5;
-        .threshold = 3;
-        .initial = 3;
+        .timeout = 10s;
+        .window = 6;
+        .threshold = 2;
+        .initial = 2;
     }}
 }}"""
 
