@@ -104,7 +104,7 @@ def redis_cache_settings(location, **options):
 # makes it), shared by every app server.
 DATABASE_CACHE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "core.cache.FolioDatabaseCache",
         "LOCATION": "folio_cache",
     }
 }
