@@ -7,11 +7,11 @@ A publication's change alters its own page, the pages showing its card
 and series' pages, the listings filtered by any of its values, and the
 pages listing it as related), before and after the change. An edit that
 leaves it in the same lists at the same place alters only the pages that
-show it: list pages name the keys of their cards (edited_in_place_keys). A publication's
-own page carries the items it shows as related or pinned and its series
-(the series box): a change to one of those alters it, and a change to its
-topics re-ranks related lists through the change queue, which marks the
-pages whose lists it rewrote (publications.derived). A renamed author,
+show it: list pages name the keys of their cards (edited_in_place_keys).
+A publication's own page carries the items it shows as related or pinned
+and its series (the series box): a change to one of those alters it, and a
+change to its topics re-ranks related lists through the change queue,
+which marks the pages whose lists it rewrote (publications.derived). A renamed author,
 series, topic or type is shown on many pages' cards: that alters every
 page (EVERYTHING), which is rare enough to be cheap.
 """
