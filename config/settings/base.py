@@ -144,6 +144,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The web server and the background worker write at once (make run). A
+# SQLite transaction that reads, then writes, fails at once with "database is
+# locked" when it must upgrade its lock while another writes (15 of 30 saves
+# during a drain); taking the write lock when it begins, waiting up to 20 s
+# for it, and WAL (readers never wait) avoid that.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
 # SQLite in the project folder is the embedded default; production uses
 # PostgreSQL through DATABASE_URL. A short connect timeout makes an unreachable
 # database fail fast (503) instead of hanging a worker.
@@ -159,16 +170,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DJANGO_DB_CONNECT_TIMEOUT", 3
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The web server and the background worker write at once (make run). A
-    # transaction that reads, then writes, fails at once with "database is
-    # locked" when it must upgrade its lock while another writes (15 of 30
-    # saves during a drain); taking the write lock when it begins, waiting
-    # up to 20 s for it, and WAL (readers never wait) avoid that.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        transaction_mode="IMMEDIATE",
-        timeout=20,
-        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
