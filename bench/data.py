@@ -5,8 +5,9 @@ authors, in 200 series, each with five of 500 topics. Topics, authors, series
 and words are drawn from Zipf distributions, so a few topics are on half the
 publications and most are on few, as on a real site. About 2% are drafts,
 0.5% scheduled and 0.5% withdrawn; the rest are live. Rows go in with COPY on
-PostgreSQL (executemany elsewhere); then search vectors are built in batches
-and the planner statistics refreshed.
+PostgreSQL (executemany elsewhere); then search vectors are built in batches,
+every live item's related items ranked and stored, and the planner
+statistics refreshed.
 """
 
 import csv
@@ -50,6 +51,9 @@ def reset(*, out):
 
     ids = "(SELECT id FROM publications_publication WHERE slug LIKE %s)"
     statements = [
+        f"DELETE FROM publications_relateditem WHERE source_id IN {ids}"
+        f" OR target_id IN {ids}",
+        f"DELETE FROM publications_relatedlist WHERE publication_id IN {ids}",
         f"DELETE FROM publications_pinnedpublication WHERE source_id IN {ids}"
         f" OR target_id IN {ids}",
         f"DELETE FROM publications_taggedpublication WHERE content_object_id IN {ids}",
@@ -101,6 +105,11 @@ class _Seeder:
             _reset_sequences()
         self._log("Building search vectors")
         self._search_vectors()
+        # As on a site whose items went live one by one, every live item's
+        # related items are stored (the rows went in around the signals).
+        from publications.derived.related import rank_all
+
+        self._log(f"Ranked the related items of {rank_all():,} live items")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Vacuum too, so that index-only scans see all-visible pages.

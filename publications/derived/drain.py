@@ -18,12 +18,11 @@ from django.utils import timezone
 
 from publications.caching.surrogates import publication_key
 from publications.caching.versions import public_content_changed
-from publications.derived.related import update_related
+from publications.derived.related import MARK, update_related
 from publications.models import DrainMark, Publication, PublicationChange
 
 logger = logging.getLogger("folio")
 
-MARK = "related"
 # Changes taken per drain transaction.
 BATCH = 200
 DRAIN_INTERVAL_SECONDS = 2

@@ -67,6 +67,11 @@ class RelatedList(models.Model):
     # FOLIO_RELATED_COUNT when it was ranked: a list ranked for fewer is
     # ranked again.
     ranked_for = models.PositiveSmallIntegerField(default=0)
+    # A digest of what the item's place in every list depends on (publish
+    # moment, topics, pins), as of the last time the drain brought all
+    # lists in line with it; empty when unknown. A change that leaves it
+    # the same (a title edit) then costs the drain no ranking.
+    inputs = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("related list")

@@ -1,12 +1,25 @@
 """Stored related items: ranked once, then kept equal to a fresh ranking."""
 
+import random
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from publications.caching.versions import changed_since, content_version
+from publications.derived import related as derived_related
 from publications.derived.drain import drain
-from publications.derived.related import rank_missing
-from publications.models import DrainMark, Publication, PublicationChange, RelatedItem
+from publications.derived.ranking import rank_lists
+from publications.derived.related import rank_all, rank_missing, update_related
+from publications.models import (
+    DrainMark,
+    Publication,
+    PublicationChange,
+    RelatedItem,
+    RelatedList,
+)
 from publications.related import ranked_related
 from tests.factories import ago, make_author, make_related, make_report, pin
 
@@ -48,7 +61,18 @@ def assert_every_list_matches_a_fresh_ranking():
     assert not RelatedItem.objects.filter(source_id__in=hidden.values("pk")).exists()
 
 
-def test_drained_changes_keep_every_list_equal_to_a_fresh_ranking():
+@pytest.mark.parametrize(
+    ("rank_first", "together_above"),
+    [(rank_missing, 30), (rank_all, 30), (rank_all, 0)],
+    ids=["missing-ranked-alone", "all-ranked-alone", "all-ranked-together"],
+)
+def test_drained_changes_keep_every_list_equal_to_a_fresh_ranking(
+    rank_first, together_above, monkeypatch
+):
+    """Whether lists start ranked one by one or all together (with the
+    digests of their inputs), and whether the drain ranks lists alone or
+    together, every change leaves every list as a fresh ranking has it."""
+    monkeypatch.setattr(derived_related, "RANK_TOGETHER_ABOVE", together_above)
     source = make_report(title="Source", tags=["a", "b", "c", "d"])
     older = make_report(title="Older", tags=["a", "b", "c"], publish_at=ago(30))
     make_related(title="Two", tags=["a", "b"], publish_at=ago(20))
@@ -56,7 +80,7 @@ def test_drained_changes_keep_every_list_equal_to_a_fresh_ranking():
         make_report(title=f"One {n}", tags=["a", "z"], publish_at=ago(10 + n))
     pinned = make_report(title="Pinned", tags=["a", "b", "c", "d"])
     pin(source, pinned)
-    rank_missing()
+    rank_first()
     drain()
     assert_every_list_matches_a_fresh_ranking()
 
@@ -78,7 +102,146 @@ def test_drained_changes_keep_every_list_equal_to_a_fresh_ranking():
     source.pins.all().delete()
     drain()
     assert_every_list_matches_a_fresh_ranking()
+
+    # A move of publish moment changes its place in every list it is in.
+    new = Publication.objects.get(title="New")
+    new.publish_at = ago(40)
+    new.save()
+    Publication.objects.get(title="One 2").tags.add("b", "c")
+    drain()
+    assert_every_list_matches_a_fresh_ranking()
     assert not PublicationChange.objects.filter(is_drained=False).exists()
+
+
+def _random_site(seed):
+    """Items with random topics, shared publish moments, pins, and items
+    that are drafts, scheduled or withdrawn: every case of the ranking."""
+    rng = random.Random(seed)
+    moments = [ago(day) for day in (1, 2, 2, 3, 5, 5, 5, 8)]
+    items = []
+    for n in range(36):
+        state = rng.choice(["live"] * 6 + ["draft", "scheduled", "withdrawn"])
+        kwargs = {"publish_at": rng.choice(moments)}
+        if state == "draft":
+            kwargs["published"] = False
+        elif state == "scheduled":
+            kwargs["publish_at"] = ago(-3)
+        elif state == "withdrawn":
+            kwargs["unpublish_at"] = ago(0.5)
+        tags = rng.sample("abcdefg", rng.randint(0, 5))
+        maker = make_report if n % 2 else make_related
+        items.append(maker(title=f"Item {n}", tags=tags, **kwargs))
+    for _ in range(8):
+        source, target = rng.sample(items, 2)
+        source.pins.get_or_create(target=target, defaults={"position": 0})
+    return items
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ranking_all_lists_together_matches_ranking_each_alone(seed):
+    _random_site(seed)
+
+    together = rank_lists(limit=LIMIT)
+
+    live = list(Publication.objects.live())
+    assert sorted(together) == sorted(item.pk for item in live)
+    for item in live:
+        alone = [tuple(row) for row in ranked_related(item, limit=LIMIT)]
+        assert together[item.pk] == alone, item.title
+        assert [row[0] for row in alone] == brute_force(item), item.title
+
+
+def test_ranking_together_for_some_items_ranks_only_those_that_are_live():
+    items = _random_site(4)
+    live = set(Publication.objects.live().values_list("pk", flat=True))
+
+    ranked = rank_lists(limit=LIMIT, sources=[item.pk for item in items[:10]])
+
+    assert set(ranked) == {item.pk for item in items[:10]} & live
+
+
+def test_an_edit_that_leaves_topics_moment_and_pins_alone_ranks_no_list():
+    source = make_report(title="Source", tags=["a", "b"])
+    other = make_report(title="Other", tags=["a", "b"])
+    make_report(title="Third", tags=["a"])
+    rank_all()
+    other.title = "Other, retitled"
+    other.teaser = "New teaser"
+    other.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        written = update_related([other.pk, source.pk])
+
+    assert written == set()
+    sql = " ".join(query["sql"] for query in queries).lower()
+    assert "publications_taggedpublication" in sql  # the digest was read
+    assert 'insert into "publications_relateditem"' not in sql
+    assert 'delete from "publications_relateditem"' not in sql
+    assert len(queries) <= 5
+    assert_every_list_matches_a_fresh_ranking()
+
+
+def test_an_edit_of_topics_after_ranking_together_is_still_applied():
+    source = make_report(title="Source", tags=["a", "b"])
+    other = make_report(title="Other", tags=["c"], publish_at=ago(5))
+    make_report(title="Third", tags=["a"])
+    rank_all()
+    assert other.pk not in stored(source)
+
+    other.tags.add("a", "b")
+    written = update_related([other.pk])
+
+    assert stored(source)[0] == other.pk
+    assert source.pk in written
+    digest = RelatedList.objects.get(pk=other.pk).inputs
+    assert digest and digest == derived_related.ranking_inputs([other.pk])[other.pk]
+    assert_every_list_matches_a_fresh_ranking()
+
+
+def test_ranking_all_again_purges_the_pages_whose_list_changed(settings):
+    source = make_report(title="Source", tags=["a", "b"])
+    make_report(title="Other", tags=["a"])
+    rank_all()
+    # Topics written around the signals, as a raw import would.
+    newer = make_report(title="Newer", tags=[])
+    newer.tags.through.objects.bulk_create(
+        [newer.tags.through(content_object=newer, tag=tag) for tag in source.tags.all()]
+    )
+    version = content_version()
+
+    rank_all()
+
+    assert stored(source)[0] == newer.pk
+    assert f"publication-{source.pk}" in changed_since(version, most=100)
+    assert_every_list_matches_a_fresh_ranking()
+
+
+def test_update_related_items_command_ranks_missing_or_all_lists():
+    make_report(title="Source", tags=["a", "b"])
+    make_report(title="Other", tags=["a"])
+    out = StringIO()
+
+    call_command("update_related_items", "--dry-run", stdout=out)
+    assert "2 live items have no ranked related items." in out.getvalue()
+    call_command("update_related_items", stdout=out)
+    call_command("update_related_items", "--dry-run", stdout=out)
+    assert "0 live items have no ranked related items." in out.getvalue()
+    call_command("update_related_items", "--all", stdout=out)
+    assert "ranked 2 lists" in out.getvalue()
+    assert RelatedList.objects.exclude(inputs="").count() == 2
+    assert_every_list_matches_a_fresh_ranking()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--limit", "0"], "--limit must be at least 1."),
+        (["--all", "--limit", "5"], "--all ranks every list"),
+    ],
+)
+def test_update_related_items_refuses_arguments_it_cannot_honour(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("update_related_items", *arguments)
 
 
 def test_an_item_going_live_at_its_moment_enters_lists_at_the_next_drain():
