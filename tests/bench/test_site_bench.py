@@ -1,8 +1,14 @@
 """The site benchmark's own logic: data shape, plan reading, targets."""
 
+import io
 import random
 
+import pytest
+from django.conf import settings
+
 from bench import data, plans, summary, words
+from publications.models import Publication, RelatedItem, RelatedList
+from publications.related import ranked_related
 
 PLAN = """Limit  (cost=0.42..1.2 rows=20 width=8) (actual time=0.02..0.05 rows=20 loops=1)
   ->  Index Only Scan Backward using pub_newest_live_idx on publications_publication
@@ -98,3 +104,26 @@ def test_checks_the_cold_two_filter_listing_when_timed():
 
     assert target not in without
     assert results[target] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_stores_every_live_items_related_items_and_reset_removes_them():
+    out = io.StringIO()
+    data.seed(300, out=out)
+
+    live = Publication.objects.live().filter(slug__startswith=data.PREFIX)
+    assert live.count() > 250
+    assert not live.exclude(pk__in=RelatedList.objects.values("pk")).exists()
+    for item in live.order_by("?")[:15]:
+        stored = list(
+            RelatedItem.objects.filter(source_id=item.pk)
+            .order_by("position")
+            .values_list("target_id", flat=True)
+        )
+        limit = settings.FOLIO_RELATED_COUNT
+        assert stored == [row[0] for row in ranked_related(item, limit=limit)]
+
+    data.reset(out=out)
+    assert not Publication.objects.filter(slug__startswith=data.PREFIX).exists()
+    assert not RelatedList.objects.exists()
+    assert not RelatedItem.objects.exists()
