@@ -13,7 +13,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, FilteredRelation, Q
 
 from publications.derived.ranking import rank_lists
 from publications.models import (
@@ -202,68 +202,49 @@ def _enter(pk, *, skip, now):
     item = Publication.objects.filter(pk=pk).values_list("publish_at", flat=True)
     publish_at = item.first()
     own = TaggedPublication.objects.filter(content_object_id=pk).values("tag_id")
-    last = RelatedItem.objects.filter(source_id=OuterRef("content_object_id"))
+    # Every stored list sharing a topic with the item, with its last place
+    # joined (none if the list is not full) and compared in the database:
+    # tens of thousands of lists share a popular topic.
     candidates = (
-        TaggedPublication.objects.filter(tag_id__in=own)
-        .filter(live_condition("content_object", now=now))
-        .filter(content_object_id__in=RelatedList.objects.values("pk"))
-        .exclude(content_object_id=pk)
+        RelatedList.objects.filter(publication__tags__in=own)
+        .filter(live_condition("publication", now=now))
+        .exclude(pk=pk)
         .exclude(
-            content_object_id__in=PinnedPublication.objects.filter(target_id=pk).values(
-                "source_id"
-            )
+            pk__in=PinnedPublication.objects.filter(target_id=pk).values("source_id")
         )
-        .exclude(
-            content_object_id__in=RelatedItem.objects.filter(target_id=pk).values(
-                "source_id"
-            )
-        )
-        .values("content_object_id")
+        .exclude(pk__in=RelatedItem.objects.filter(target_id=pk).values("source_id"))
         .annotate(
-            shared=Count("*"),
-            held=Subquery(
-                last.order_by().values("source_id").annotate(n=Count("*")).values("n")
-            ),
-            last_shared=Subquery(last.order_by("-position").values("shared")[:1]),
-            last_publish_at=Subquery(
-                last.order_by("-position").values("target_publish_at")[:1]
-            ),
-            last_target=Subquery(last.order_by("-position").values("target_id")[:1]),
+            last=FilteredRelation("items", condition=Q(items__position=limit - 1))
         )
-        .values_list(
-            "content_object_id",
-            "shared",
-            "held",
-            "last_shared",
-            "last_publish_at",
-            "last_target",
-        )
-    )
-    written = set()
-    for source, shared, held, last_shared, last_at, last_target in candidates:
-        if source in skip:
-            continue
-        if (
-            held
-            and held >= limit
-            and (shared, publish_at, pk)
-            <= (
-                last_shared,
-                last_at,
-                last_target,
+        .values("pk", "last__shared", "last__target_publish_at", "last__target_id")
+        .annotate(shared=Count("*"))
+        .filter(
+            Q(last__target_id__isnull=True)
+            | Q(shared__gt=F("last__shared"))
+            | Q(shared=F("last__shared"), last__target_publish_at__lt=publish_at)
+            | Q(
+                shared=F("last__shared"),
+                last__target_publish_at=publish_at,
+                last__target_id__lt=pk,
             )
-        ):
-            continue
-        rows = list(
-            RelatedItem.objects.filter(source_id=source)
-            .order_by("position")
-            .values_list("target_id", "shared", "target_publish_at")
         )
-        rows.append((pk, shared, publish_at))
+        .values_list("pk", "shared")
+    )
+    entering = {source: shared for source, shared in candidates if source not in skip}
+    lists = {source: [] for source in entering}
+    held = (
+        RelatedItem.objects.filter(source_id__in=sorted(entering))
+        .order_by("source_id", "position")
+        .values_list("source_id", "target_id", "shared", "target_publish_at")
+    )
+    for source, *row in held.iterator(chunk_size=20_000):
+        lists[source].append(tuple(row))
+    for source, rows in lists.items():
+        rows.append((pk, entering[source], publish_at))
         rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
-        _store(source, rows[:limit], replace=True)
-        written.add(source)
-    return written
+        del rows[limit:]
+    _store_many(lists)
+    return set(lists)
 
 
 def _store(source_id, ranked, *, replace):
