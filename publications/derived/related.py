@@ -259,18 +259,7 @@ def _store(source_id, ranked, *, replace):
             RelatedList.objects.filter(pk=source_id).update(ranked_for=ranked_for)
             if replace:
                 RelatedItem.objects.filter(source_id=source_id).delete()
-            RelatedItem.objects.bulk_create(
-                [
-                    RelatedItem(
-                        source_id=source_id,
-                        target_id=target,
-                        position=position,
-                        shared=shared,
-                        target_publish_at=publish_at,
-                    )
-                    for position, (target, shared, publish_at) in enumerate(ranked)
-                ]
-            )
+            RelatedItem.objects.bulk_create(_items(source_id, ranked))
     except IntegrityError:
         # Another reader stored it first (or the item is gone): theirs stands.
         pass
@@ -363,16 +352,20 @@ def _write_lists(sources, ranked, inputs):
         update_fields=fields,
     )
     RelatedItem.objects.bulk_create(
-        [
-            RelatedItem(
-                source_id=source,
-                target_id=target,
-                position=position,
-                shared=shared,
-                target_publish_at=publish_at,
-            )
-            for source in sources
-            for position, (target, shared, publish_at) in enumerate(ranked[source])
-        ],
+        [item for source in sources for item in _items(source, ranked[source])],
         batch_size=5_000,
     )
+
+
+def _items(source_id, ranked):
+    """Return the RelatedItem rows of *ranked* (id, shared, publish_at) rows."""
+    return [
+        RelatedItem(
+            source_id=source_id,
+            target_id=target,
+            position=position,
+            shared=shared,
+            target_publish_at=publish_at,
+        )
+        for position, (target, shared, publish_at) in enumerate(ranked)
+    ]

@@ -7,6 +7,7 @@ connections writing one file. A transaction that read first and writes later
 its own file, so the test holds on either test database.
 """
 
+import contextlib
 import threading
 
 import pytest
@@ -40,6 +41,30 @@ def _settings_dict(path, options):
     }
 
 
+@contextlib.contextmanager
+def _connection(path, options, alias):
+    """A Django connection of its own to *path*, known as *alias* in this thread."""
+    wrapper = DatabaseWrapper(_settings_dict(path, options), alias)
+    connections[alias] = wrapper
+    try:
+        yield wrapper
+    finally:
+        wrapper.close()
+        del connections[alias]
+
+
+def _increment(wrapper, alias, *, after_read=None, before_write=None):
+    """Read the counter and write it plus one, in one transaction, as a save does."""
+    with transaction.atomic(using=alias), wrapper.cursor() as cursor:
+        cursor.execute("SELECT n FROM counter WHERE id = 1")
+        (count,) = cursor.fetchone()
+        if after_read:
+            after_read()
+        if before_write:
+            before_write()
+        cursor.execute("UPDATE counter SET n = %s WHERE id = 1", [count + 1])
+
+
 def _two_saves_interleaved(path, options):
     """Run two read-then-write transactions that overlap; return their errors.
 
@@ -61,23 +86,13 @@ def _two_saves_interleaved(path, options):
     errors = []
 
     def save(alias, before_write, after_read):
-        wrapper = DatabaseWrapper(_settings_dict(path, options), alias)
-        connections[alias] = wrapper
-        try:
-            with transaction.atomic(using=alias):
-                with wrapper.cursor() as cursor:
-                    cursor.execute("SELECT n FROM counter WHERE id = 1")
-                    (count,) = cursor.fetchone()
-                    after_read.set()
-                    before_write()
-                    cursor.execute(
-                        "UPDATE counter SET n = %s WHERE id = 1", [count + 1]
-                    )
-        except OperationalError as error:
-            errors.append(str(error))
-        finally:
-            wrapper.close()
-            del connections[alias]
+        with _connection(path, options, alias) as wrapper:
+            try:
+                _increment(
+                    wrapper, alias, after_read=after_read.set, before_write=before_write
+                )
+            except OperationalError as error:
+                errors.append(str(error))
 
     def first():
         save("sqlite_first", lambda: second_read.wait(1), first_read)
@@ -139,21 +154,12 @@ def test_many_writers_lose_no_increment_under_folios_sqlite_options(tmp_path, wr
     errors = []
 
     def work(alias):
-        wrapper = DatabaseWrapper(_settings_dict(path, settings.SQLITE_OPTIONS), alias)
-        connections[alias] = wrapper
-        try:
-            for _ in range(25):
-                with transaction.atomic(using=alias), wrapper.cursor() as cursor:
-                    cursor.execute("SELECT n FROM counter WHERE id = 1")
-                    (count,) = cursor.fetchone()
-                    cursor.execute(
-                        "UPDATE counter SET n = %s WHERE id = 1", [count + 1]
-                    )
-        except OperationalError as error:
-            errors.append(str(error))
-        finally:
-            wrapper.close()
-            del connections[alias]
+        with _connection(path, settings.SQLITE_OPTIONS, alias) as wrapper:
+            try:
+                for _ in range(25):
+                    _increment(wrapper, alias)
+            except OperationalError as error:
+                errors.append(str(error))
 
     threads = [
         threading.Thread(target=work, args=(f"sqlite_writer_{i}",))
