@@ -66,7 +66,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_cacheable_request(request):
+        if not is_page_cache_request(request):
             return self.get_response(request)
         # A host not in ALLOWED_HOSTS is refused (400) here as it is below.
         request.get_host()
@@ -178,7 +178,8 @@ def _take_variant(request, version):
     return cache.incr(counter) <= settings.FOLIO_PAGE_CACHE_VARIANTS
 
 
-def _is_cacheable_request(request):
+def is_page_cache_request(request):
+    """Return True if the page cache serves or keeps *request*'s page."""
     return settings.FOLIO_PAGE_CACHE_SECONDS > 0 and is_public_request(request)
 
 

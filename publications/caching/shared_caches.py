@@ -6,13 +6,18 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from publications.caching.pages import is_cacheable_response, is_public_request
+from publications.caching.pages import (
+    is_cacheable_response,
+    is_page_cache_request,
+    is_public_request,
+)
 from publications.caching.purge_backends import purge_backend
 from publications.caching.surrogates import page_keys
 from publications.caching.versions import (
     content_version,
     is_current,
     next_scheduled_change,
+    version_read_in_request,
 )
 
 
@@ -35,11 +40,19 @@ class SharedCacheHeadersMiddleware:
         backend = purge_backend()
         if backend is None or not is_public_request(request):
             return self.get_response(request)
-        version = content_version()
-        next_change_at = next_scheduled_change()
+        # The page cache below reads the content version before it serves or
+        # builds a page, in the request's one query; only without it is
+        # the version read here (a second query on every hit, otherwise).
+        version = None if is_page_cache_request(request) else content_version()
         response = self.get_response(request)
         if not is_cacheable_response(request, response):
             return response
+        if version is None:
+            version = version_read_in_request()
+            if version is None:
+                # Nothing tells what the page was built from: not marked.
+                return response
+        next_change_at = next_scheduled_change()
         keys = page_keys(request)
         if response.get("X-Cache") != "hit" and not is_current(keys, version):
             # Built while a change to what it shows committed (a page cache

@@ -151,6 +151,15 @@ def scheduled_change_at(moment, *, leaves=False):
     ).update(next_change_at=moment)
 
 
+def version_read_in_request():
+    """Return the content version this request read first, or None.
+
+    None outside requests, before the first read, and after a change made
+    in the request (forget_version).
+    """
+    return getattr(_request_memo, "version", None)
+
+
 def forget_version():
     """Make the next content_version() in this request read the database."""
     _request_memo.version = None

@@ -6,11 +6,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publications.caching import purge_backends
+from publications.caching.surrogates import EVERYTHING
 from publications.caching.versions import public_content_changed
+from publications.models import ContentVersion, KeyChange
 from tests.factories import make_author, make_report, make_series, make_user
 from tests.purge_backends import RECORDING
 
@@ -111,6 +116,61 @@ def test_a_page_built_while_a_change_committed_is_not_marked(client, purging):
     assert "xkey" not in response
     assert "s-maxage" not in response["Cache-Control"]
     assert "xkey" in client.get(report.get_absolute_url())  # built afresh now
+
+
+def _change_committed_elsewhere(**kwargs):
+    """What another server's commit leaves: a newer version, every key changed.
+
+    Written to the rows directly, so this request's memory of the version
+    it read stays as it was.
+    """
+    ContentVersion.objects.update(version=F("version") + 1)
+    newest = ContentVersion.objects.values_list("version", flat=True).get()
+    KeyChange.objects.update_or_create(key=EVERYTHING, defaults={"changed_at": newest})
+
+
+@pytest.mark.parametrize("page_cache_seconds", [3600, 0])
+def test_a_page_built_while_another_server_committed_a_change_is_not_marked(
+    client, purging, settings, page_cache_seconds
+):
+    settings.FOLIO_PAGE_CACHE_SECONDS = page_cache_seconds
+    report = make_report()
+    client.get("/")  # the version row exists
+
+    template_rendered.connect(_change_committed_elsewhere)
+    try:
+        response = client.get(report.get_absolute_url())
+    finally:
+        template_rendered.disconnect(_change_committed_elsewhere)
+
+    assert response.status_code == 200
+    assert "xkey" not in response
+    assert "s-maxage" not in response.get("Cache-Control", "")
+    assert "xkey" in client.get(report.get_absolute_url())
+
+
+def test_with_the_page_cache_off_pages_are_still_marked(client, purging, settings):
+    settings.FOLIO_PAGE_CACHE_SECONDS = 0
+    report = make_report()
+
+    response = client.get(report.get_absolute_url())
+
+    assert "s-maxage=300" in response["Cache-Control"]
+    assert f"publication-{report.pk}" in _keys(response)
+
+
+def test_a_page_cache_hit_marked_for_a_shared_cache_costs_one_query(client, purging):
+    report = make_report()
+    url = report.get_absolute_url()
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        count = len(queries)
+
+    assert response["X-Cache"] == "hit"
+    assert "s-maxage=300" in response["Cache-Control"]
+    assert count == 1
 
 
 def test_s_maxage_ends_when_a_scheduled_item_goes_live(client, purging):
