@@ -333,12 +333,13 @@ def main():
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="Only bare Django, nginx and Folio's minimal view.",
+        help="Only bare Django, nginx and Folio's minimal view (and --compare's).",
     )
     args = parser.parse_args()
     runs = RUNS[:3] if args.floor else RUNS
-    if args.compare and not args.floor:
-        runs = (*runs, *(f"{name} ({args.compare.name})" for name in RUNS[2:5]))
+    if args.compare:
+        compared = RUNS[2:3] if args.floor else RUNS[2:5]
+        runs = (*runs, *(f"{name} ({args.compare.name})" for name in compared))
     if args.varnish and not args.floor:
         runs = (*runs, *VARNISH_RUNS)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
