@@ -39,14 +39,15 @@ def rank_lists(*, limit, sources=None, now=None):
         tag_id: _bitset(positions, len(items)) for tag_id, positions in carriers.items()
     }
     del carriers
-    pin_rows = PinnedPublication.objects.values_list("source_id", "target_id")
     if sources is None:
         wanted = list(index)
     else:
         wanted = [pk for pk in sorted(set(sources)) if pk in index]
-        pin_rows = pin_rows.filter(source_id__in=wanted)
+    # Pins are few: all read, rather than asked for by thousands of ids.
     pins = {}
-    for source, target in pin_rows:
+    for source, target in PinnedPublication.objects.values_list(
+        "source_id", "target_id"
+    ):
         pins.setdefault(source, set()).add(target)
     everyone = (1 << len(items)) - 1
     ranked = {}

@@ -12,7 +12,7 @@ that is worked out when the change queue is drained (drain.py).
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, FilteredRelation, Q
 
 from publications.derived.ranking import rank_lists
@@ -175,16 +175,27 @@ def _stored_ids(sources):
 
     None: every stored list (an empty list counts: it is stored).
     """
-    stored = {}
-    rows = RelatedItem.objects.all()
+    rows = RelatedItem.objects.order_by("source_id", "position")
     if sources is None:
         stored = {pk: [] for pk in RelatedList.objects.values_list("pk", flat=True)}
+        parts = [rows]
     else:
-        rows = rows.filter(source_id__in=sources)
-    rows = rows.order_by("source_id", "position").values_list("source_id", "target_id")
-    for source, target in rows.iterator(chunk_size=20_000):
-        stored.setdefault(source, []).append(target)
+        stored = {}
+        parts = [rows.filter(source_id__in=part) for part in _chunks(sources)]
+    for part in parts:
+        pairs = part.values_list("source_id", "target_id")
+        for source, target in pairs.iterator(chunk_size=20_000):
+            stored.setdefault(source, []).append(target)
     return stored
+
+
+def _chunks(ids):
+    """Yield *ids* sorted, in lists short enough for one statement's
+    parameters: SQLite caps them (32,766 by default), PostgreSQL does not."""
+    size = min(2_000, (connection.features.max_query_params or 4_000) // 2)
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _ranked(publication, *, now):
@@ -232,13 +243,14 @@ def _enter(pk, *, skip, now):
     )
     entering = {source: shared for source, shared in candidates if source not in skip}
     lists = {source: [] for source in entering}
-    held = (
-        RelatedItem.objects.filter(source_id__in=sorted(entering))
-        .order_by("source_id", "position")
-        .values_list("source_id", "target_id", "shared", "target_publish_at")
-    )
-    for source, *row in held.iterator(chunk_size=20_000):
-        lists[source].append(tuple(row))
+    for part in _chunks(entering):
+        held = (
+            RelatedItem.objects.filter(source_id__in=part)
+            .order_by("source_id", "position")
+            .values_list("source_id", "target_id", "shared", "target_publish_at")
+        )
+        for source, *row in held:
+            lists[source].append(tuple(row))
     for source, rows in lists.items():
         rows.append((pk, entering[source], publish_at))
         rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
@@ -302,7 +314,7 @@ def rank_all():
         DrainMark.objects.get_or_create(name=MARK)
         DrainMark.objects.select_for_update().get(name=MARK)
         live = Publication.objects.live()
-        inputs = ranking_inputs(live.values_list("pk", flat=True))
+        inputs = ranking_inputs()
         ranked = rank_lists(limit=settings.FOLIO_RELATED_COUNT)
         before = _stored_ids(None)
         RelatedList.objects.exclude(pk__in=live.values("pk")).delete()
@@ -318,11 +330,9 @@ def rank_all():
     return len(ranked)
 
 
-def _store_many(ranked, *, inputs=None, chunk=2_000):
+def _store_many(ranked, *, inputs=None):
     """Store {source id: ranked rows}, replacing what each source had."""
-    sources = sorted(ranked)
-    for start in range(0, len(sources), chunk):
-        part = sources[start : start + chunk]
+    for part in _chunks(ranked):
         for attempt in range(3):
             try:
                 with transaction.atomic():

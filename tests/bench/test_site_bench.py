@@ -2,11 +2,14 @@
 
 import io
 import random
+import sqlite3
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from bench import data, plans, summary, words
+from publications.derived.related import rank_all, rank_missing
 from publications.models import Publication, RelatedItem, RelatedList
 from publications.related import ranked_related
 
@@ -106,7 +109,7 @@ def test_checks_the_cold_two_filter_listing_when_timed():
     assert results[target] is False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seeding_stores_every_live_items_related_items_and_reset_removes_them():
     out = io.StringIO()
     data.seed(300, out=out)
@@ -127,3 +130,27 @@ def test_seeding_stores_every_live_items_related_items_and_reset_removes_them():
     assert not Publication.objects.filter(slug__startswith=data.PREFIX).exists()
     assert not RelatedList.objects.exists()
     assert not RelatedItem.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ranking_every_list_keeps_within_sqlites_cap_on_parameters():
+    """SQLite refuses a statement with more parameters than its cap (32,766
+    by default; 200 here, below the number of items): ranking every list of
+    a site must never ask for all its ids at once."""
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite caps a statement's parameters")
+    data.seed(300, out=io.StringIO())
+    RelatedList.objects.filter(pk__in=RelatedList.objects.values("pk")[:150]).delete()
+    connection.ensure_connection()
+    raw = connection.connection
+    cap = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 200)
+    connection.features.__dict__.pop("max_query_params", None)
+    try:
+        assert rank_missing() == 150
+        assert rank_all() > 250
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, cap)
+        connection.features.__dict__.pop("max_query_params", None)
+    live = Publication.objects.live().filter(slug__startswith=data.PREFIX)
+    assert not live.exclude(pk__in=RelatedList.objects.values("pk")).exists()
