@@ -53,7 +53,12 @@ _BLOCK_BYTES = 64 * 1024
 _QUEUE_BLOCKS = 4
 _PLACEHOLDER = "folio-slug"
 # Planner settings for the statement, and how to put back what they were.
-_PLANNER_SETTINGS = {"jit": "off", "enable_nestloop": "off", "work_mem": "64MB"}
+_PLANNER_SETTINGS = {
+    "jit": "off",
+    "enable_nestloop": "off",
+    "work_mem": "64MB",
+    "max_parallel_workers_per_gather": "0",
+}
 _SET_PLANNER = "SELECT {}".format(
     ", ".join(
         f"current_setting('{name}'), set_config('{name}', '{value}', false)"
@@ -152,7 +157,9 @@ class _Export:
         # JIT compiling this statement's many expressions takes longer than
         # running it (seconds at 100,000 rows). Its three sorts (rows, their
         # authors, their topics) fit in 64 MB at 100,000 rows, instead of
-        # spilling to disk with the default 4 MB. Nested loops are off since
+        # spilling to disk with the default 4 MB. No parallel workers: their
+        # partial string_aggs would be joined in any order, not the sorted
+        # one the names are aggregated in. Nested loops are off since
         # the rows are many (MIN_ROWS): a filter the planner thinks matches
         # a few rows would otherwise have it join the authors and topics
         # once a row, in time growing with the square of the rows.
