@@ -40,6 +40,16 @@ PAGE_PARAMETERS = (
     "year",
 )
 
+# The request headers get_conditional_response() reads.
+_CONDITIONAL_HEADERS = frozenset(
+    {
+        "HTTP_IF_MATCH",
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_UNMODIFIED_SINCE",
+    }
+)
+
 _UNCACHED_PREFIXES = (
     "/admin/",
     "/healthz",
@@ -79,6 +89,8 @@ class PublicPageCacheMiddleware:
             # The shared HTTP cache's headers name the same keys.
             add_page_keys(request, keys)
             response["X-Cache"] = "hit"
+            if _CONDITIONAL_HEADERS.isdisjoint(request.META):
+                return response  # Nothing to compare: spare parsing the dates.
             return get_conditional_response(
                 request,
                 etag=response.get("ETag"),
@@ -108,6 +120,8 @@ def page_key(request):
 
 def _keep_known_parameters(request):
     """Make the request carry only PAGE_PARAMETERS, one value each, in order."""
+    if not request.META.get("QUERY_STRING"):
+        return  # Most requests: nothing to drop or reorder.
     known = QueryDict(mutable=True)
     for name in PAGE_PARAMETERS:
         value = request.GET.get(name, "")

@@ -31,9 +31,9 @@ def content_version():
     call). Once the next scheduled change has come, the version moves on
     first, so entries built before it no longer count.
     """
-    version = getattr(_request_memo, "version", None)
-    if version is not None:
-        return version
+    memo = _memo()
+    if memo is not None and memo.version is not None:
+        return memo.version
     return _read()[0]
 
 
@@ -44,7 +44,8 @@ def is_current(keys, built_at):
     first read of a request brings the content version with it.
     """
     keys = sorted({*keys, EVERYTHING})
-    if getattr(_request_memo, "version", None) is None:
+    memo = _memo()
+    if memo is None or memo.version is None:
         newest = _read(keys)[1]
     else:
         row = _select(keys)
@@ -87,9 +88,10 @@ def _read(keys=()):
         version, next_change_at, _ = _move_on_after_schedule(version, now)
         # Every page changed at that moment.
         newest = version
-    if getattr(_request_memo, "in_request", False):
-        _request_memo.version = version
-        _request_memo.next_change_at = next_change_at
+    memo = _memo()
+    if memo is not None:
+        memo.version = version
+        memo.next_change_at = next_change_at
     return version, newest
 
 
@@ -99,8 +101,9 @@ def next_scheduled_change():
     Read with content_version(), once per request.
     """
     content_version()
-    if getattr(_request_memo, "version", None) is not None:
-        return _request_memo.next_change_at
+    memo = _memo()
+    if memo is not None and memo.version is not None:
+        return memo.next_change_at
     return _read_row()[1]
 
 
@@ -157,12 +160,15 @@ def version_read_in_request():
     None outside requests, before the first read, and after a change made
     in the request (forget_version).
     """
-    return getattr(_request_memo, "version", None)
+    memo = _memo()
+    return None if memo is None else memo.version
 
 
 def forget_version():
     """Make the next content_version() in this request read the database."""
-    _request_memo.version = None
+    memo = _memo()
+    if memo is not None:
+        memo.version = None
 
 
 def _read_row(keys=()):
@@ -310,19 +316,33 @@ def _next_change(now):
     return min((moment for moment in moments if moment), default=None)
 
 
+class _RequestMemo:
+    """What a request read of the content version (None: not read yet)."""
+
+    __slots__ = ("version", "next_change_at")
+
+    def __init__(self):
+        self.version = None
+        self.next_change_at = None
+
+
 # The version read first in a request serves the rest of it: a page is built
-# from one version. Outside requests (commands, shells) every read asks.
-_request_memo = Local()
+# from one version. Outside requests (commands, shells) every read asks. The
+# request's memo is one attribute of the Local, set as the request starts and
+# ends, since each attribute set on a Local costs microseconds a request.
+_request = Local()
+
+
+def _memo():
+    return getattr(_request, "memo", None)
 
 
 def _start_request(**kwargs):
-    _request_memo.version = None
-    _request_memo.in_request = True
+    _request.memo = _RequestMemo()
 
 
 def _end_request(**kwargs):
-    _request_memo.version = None
-    _request_memo.in_request = False
+    _request.memo = None
 
 
 request_started.connect(_start_request, dispatch_uid="folio-content-version-start")

@@ -79,6 +79,21 @@ def test_pages_answer_304_to_a_matching_conditional_request(client, site_cache):
     assert since.status_code == 304
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"if-match": '"not-this-page"'},
+        {"if-unmodified-since": "Sat, 01 Jan 2000 00:00:00 GMT"},
+    ],
+)
+def test_a_stored_page_answers_412_to_a_failed_precondition(client, site_cache, header):
+    make_report()
+    assert get(client, "/publications/")["X-Cache"] == "miss"
+    refused = client.get("/publications/", headers=header)
+    assert refused.status_code == 412
+    assert get(client, "/publications/")["X-Cache"] == "hit"
+
+
 def _change(name, *, report, draft, other, author, series):
     """Make public change *name*; return (path, text expected, text gone)."""
     if name == "publish":
