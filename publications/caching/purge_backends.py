@@ -6,6 +6,7 @@ FOLIO_PURGE_BACKEND picks one by name or dotted path.
 """
 
 import json
+import time
 import urllib.error
 import urllib.request
 from functools import cache
@@ -110,15 +111,18 @@ class CloudFrontPurgeBackend(PurgeBackend):
     key_header = "X-Folio-Keys"
 
     def purge(self, keys):
-        import time
-
+        distribution = settings.FOLIO_CLOUDFRONT_DISTRIBUTION_ID
+        if not distribution:
+            raise ImproperlyConfigured(
+                "Set FOLIO_CLOUDFRONT_DISTRIBUTION_ID to purge CloudFront."
+            )
         try:
             import boto3
         except ImportError as error:
             raise ImproperlyConfigured("The CloudFront backend needs boto3.") from error
         try:
             boto3.client("cloudfront").create_invalidation(
-                DistributionId=settings.FOLIO_CLOUDFRONT_DISTRIBUTION_ID,
+                DistributionId=distribution,
                 InvalidationBatch={
                     "Paths": {"Quantity": 1, "Items": ["/*"]},
                     "CallerReference": f"folio-{time.time_ns()}",

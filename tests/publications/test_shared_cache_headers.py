@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
@@ -206,6 +207,77 @@ def test_cdn_backends_purge_by_key_through_their_api(settings, monkeypatch, name
     assert sorted(sent) == sorted(keys)
     header, value = backend.header({"b", "a"})
     assert (header, value) == (backend.key_header, backend.separator.join("ab"))
+
+
+@pytest.fixture
+def cloudfront(s3_server, monkeypatch):
+    """Return a CloudFront client of the test run's moto server, as the app's."""
+    import boto3
+
+    from tests.object_storage import CREDENTIALS, REGION
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT", s3_server.endpoint)
+    return boto3.client("cloudfront")
+
+
+def _distribution(client):
+    origin = {
+        "Id": "folio",
+        "DomainName": "folio.example.org",
+        "CustomOriginConfig": {
+            "HTTPPort": 80,
+            "HTTPSPort": 443,
+            "OriginProtocolPolicy": "https-only",
+        },
+    }
+    made = client.create_distribution(
+        DistributionConfig={
+            "CallerReference": f"folio-test-{timezone.now().timestamp()}",
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "folio",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "ForwardedValues": {
+                    "QueryString": True,
+                    "Cookies": {"Forward": "none"},
+                },
+                "MinTTL": 0,
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+            },
+            "Comment": "",
+            "Enabled": True,
+        }
+    )
+    return made["Distribution"]["Id"]
+
+
+def test_cloudfront_invalidates_every_path_of_its_distribution(settings, cloudfront):
+    settings.FOLIO_CLOUDFRONT_DISTRIBUTION_ID = distribution = _distribution(cloudfront)
+    backend = purge_backends.BACKENDS["cloudfront"]()
+    backend.purge({f"publication-{n}" for n in range(300)})
+    backend.purge({"listing"})
+    listed = cloudfront.list_invalidations(DistributionId=distribution)
+    made = listed["InvalidationList"]
+    # One invalidation a purge, whatever its number of keys: CloudFront has none.
+    assert made["Quantity"] == 2
+    for item in made["Items"]:
+        batch = cloudfront.get_invalidation(DistributionId=distribution, Id=item["Id"])
+        assert batch["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] == ["/*"]
+
+
+def test_cloudfront_refusing_or_unconfigured_is_an_error_to_retry_or_fix(
+    settings, cloudfront
+):
+    backend = purge_backends.BACKENDS["cloudfront"]()
+    settings.FOLIO_CLOUDFRONT_DISTRIBUTION_ID = "NO-SUCH-DISTRIBUTION"
+    with pytest.raises(purge_backends.PurgeError, match="NoSuchDistribution"):
+        backend.purge({"listing"})
+    settings.FOLIO_CLOUDFRONT_DISTRIBUTION_ID = ""
+    with pytest.raises(ImproperlyConfigured, match="FOLIO_CLOUDFRONT_DISTRIBUTION_ID"):
+        backend.purge({"listing"})
 
 
 def test_the_varnish_site_file_names_backends_purgers_and_host():
