@@ -35,7 +35,10 @@ Under the mix's own traffic every page of it would be fetched again as it
 expires, but between a round's Varnish runs nothing reads through Varnish
 for minutes, so each Varnish mix run starts with one pass over the mix's
 distinct pages (the state steady traffic keeps, not a cold start; its
-length is printed). --warm SECONDS first fills Varnish and Redis once.
+length is printed). --warm SECONDS first requests the mix's pages once, for
+at most that long, through each server whose caches the runs read: Varnish
+(and so Folio's Redis) or Folio, and the server without Redis, whose
+database table would otherwise start the rounds colder than Redis does.
 
 In each run with the editor, a checker reads what the editor changed (its
 EDITOR_LIVE lines: the live report's new title and when it committed) and
@@ -327,8 +330,8 @@ def main():
         type=int,
         default=0,
         metavar="SECONDS",
-        help="With --varnish: first request the mix's distinct pages once, "
-        "through Varnish, for at most this long (fills Varnish and Redis).",
+        help="First request the mix's distinct pages once, for at most this "
+        "long, through Varnish (else Folio) and the server without Redis.",
     )
     parser.add_argument(
         "--floor",
@@ -432,8 +435,12 @@ def main():
                         varnish.base_url + "/",
                         paths_file,
                     )
-                if args.varnish and args.warm:
-                    _warm(varnish, order, args)
+                if args.warm and not args.floor:
+                    if args.varnish:
+                        _warm(varnish.base_url, "Varnish and Redis", order, args)
+                    else:
+                        _warm(folio.base_url, "Redis", order, args)
+                    _warm(no_redis.base_url, "the database's cache", order, args)
                 if args.compare:
                     name = args.compare.name
                     targets[f"Folio minimal view ({name})"] = (
@@ -535,22 +542,22 @@ def _other_server(args, env):
     return server
 
 
-def _warm(varnish, order, args):
-    """Request each page of the mix once through Varnish, the most requested
+def _warm(base_url, caches, order, args):
+    """Request each page of the mix once from *base_url*, the most requested
     first, for at most --warm seconds, at one connection per worker."""
     distinct = list(dict.fromkeys(order))
     warm_file = RESULTS / "mixed-warm-paths.txt"
     warm_file.write_text("\n".join(distinct) + "\n")
     # wrk_paths.lua starts each thread 7919 paths on: one thread goes in order.
     figures = load.wrk(
-        varnish.base_url + "/",
+        base_url + "/",
         connections=args.workers,
         seconds=args.warm,
         threads=1,
         paths_file=warm_file,
     )
     print(
-        f"Warmed Varnish: {figures['requests']:,} requests of "
+        f"Warmed {caches}: {figures['requests']:,} requests of "
         f"{len(distinct):,} distinct pages in {args.warm} s.",
         flush=True,
     )
