@@ -1,6 +1,7 @@
 """Profile public pages with nothing cached: what a page costs from scratch.
 
     python bench/cold.py [--pages 20] [--profile NAME] [--queries NAME]
+                         [--sql-chars 300]
 
 In one process, with the production settings, no Redis and a cache that
 keeps nothing (DummyCache): each request then builds everything it shows,
@@ -11,7 +12,8 @@ are timed, medians printed. The facet index, which each process builds
 once and then keeps current from the change queue, and stored related
 items are not caches: they are kept (the first request of each kind pays
 for the index, and is not counted). --profile prints cProfile's top functions for
-one kind, --queries its SQL with times.
+one kind, --queries its SQL with times (--sql-chars 0: whole statements,
+to EXPLAIN them).
 """
 
 import argparse
@@ -117,6 +119,12 @@ def main():
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--profile", help="A kind of page to profile.")
     parser.add_argument("--queries", help="A kind of page whose SQL to print.")
+    parser.add_argument(
+        "--sql-chars",
+        type=int,
+        default=300,
+        help="With --queries: print this much of each statement (0: all of it).",
+    )
     args = parser.parse_args()
     setup()
     from django.db import connection
@@ -158,7 +166,8 @@ def main():
             with CaptureQueriesContext(connection) as captured:
                 fetch(client, kind_paths[-1])
             for query in captured:
-                print(f"    {query['time']:>6} s  {query['sql'][:300]}")
+                sql = query["sql"][: args.sql_chars or None]
+                print(f"    {query['time']:>6} s  {sql}")
         if kind == args.profile:
             profile = cProfile.Profile()
             profile.enable()
