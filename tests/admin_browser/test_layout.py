@@ -1,5 +1,7 @@
 """The report form, change list and export page fit the editor's screen."""
 
+import base64
+
 import pytest
 from django.urls import reverse
 
@@ -68,6 +70,30 @@ def test_admin_page_fits_390_px(name, page, admin_site):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(admin_site["url"] + _pages(admin_site)[name])
     assert page.evaluate(_OVERFLOWING) == []
+
+
+def test_report_form_fits_390_px_while_the_icon_font_loads(page, admin_site, artifacts):
+    # The toolbar's icons are ligatures of a web font: until it arrives they
+    # lay out as words such as "format_list_bulleted", far wider than icons.
+    held = []
+    page.route("**/*.woff2", lambda route: held.append(route))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(
+        admin_site["url"] + _pages(admin_site)["report-form"],
+        wait_until="domcontentloaded",
+    )
+    page.locator(".prose-menubar__button").first.wait_for()
+    assert held, "the icon font was not requested before the check"
+    assert page.evaluate("document.fonts.check('24px \"Material Icons\"')") is False
+    page.evaluate("document.querySelector('.prose-menubar').scrollIntoView()")
+    # Playwright's screenshot waits for fonts; Chromium's own does not.
+    shot = page.context.new_cdp_session(page).send("Page.captureScreenshot")
+    (artifacts / "admin-report-form-390-font-loading.png").write_bytes(
+        base64.b64decode(shot["data"])
+    )
+    assert page.evaluate(_OVERFLOWING) == []
+    for route in held:
+        route.continue_()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
