@@ -14,7 +14,7 @@ from publications.facets import (
 from publications.filters import FILTERS, PublicationFilters
 from publications.widgets import (
     PrerenderedSelect,
-    counted_option,
+    counted_options,
     has_option,
     optgroup_markup,
     options_markup,
@@ -121,27 +121,35 @@ def _whole_listing_options(now):
 
 
 def _whole_listing_options_from(choices):
-    return {
-        "options": filter_options(choices),
-        "counted": {name: _counted_options(name, choices) for name in _CHOICE_ROWS},
-    }
+    # The same markup as filter_options(choices), joined from the counted
+    # parts rather than escaping every name a second time.
+    counted, options = {}, {}
+    for name, (key, value_key) in _CHOICE_ROWS.items():
+        rows = choices[key]
+        counted[name] = _counted_options(name, choices)
+        live = {str(row[value_key]): row["count"] for row in rows}
+        names = {
+            str(row[value_key]): str(row.get("name", row[value_key])) for row in rows
+        }
+        options[name] = (_counted_markup(name, counted[name], live), names)
+    return {"options": options, "counted": counted}
 
 
 def _counted_options(name, choices):
     """Return field *name*'s options as (value, kind, markup parts).
 
-    The parts go either side of a count (widgets.counted_option): a page
+    The parts go either side of a count (widgets.counted_options): a page
     narrowed by other filters joins its counts in, where writing 2,500
     options afresh took 12 ms.
     """
     key, value_key = _CHOICE_ROWS[name]
+    rows = choices[key]
+    parts = counted_options(
+        [(row[value_key], row.get("name", row[value_key])) for row in rows]
+    )
     return [
-        (
-            str(row[value_key]),
-            row.get("kind"),
-            counted_option(row[value_key], row.get("name", row[value_key])),
-        )
-        for row in choices[key]
+        (str(row[value_key]), row.get("kind"), part)
+        for row, part in zip(rows, parts, strict=True)
     ]
 
 

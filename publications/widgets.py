@@ -40,12 +40,36 @@ def has_option(markup, value):
     return f'<option value="{_escape(value)}">' in markup
 
 
-def counted_option(value, name):
-    """Return the markup of option "name (count)" before and after the count.
+def counted_options(choices):
+    """Return, for each (value, name) of *choices*, the markup of option
+    "name (count)" before and after the count.
 
-    Joined around a count, the parts are what options_markup() writes.
+    Joined around a count, the parts are what options_markup() writes. The
+    values and names are escaped in two calls, not two per option: a site's
+    thousands of authors otherwise spend most of the time in the calls.
     """
-    return f'\n  <option value="{_escape(value)}">{_escape(name)} (', ")</option>\n"
+    values = _escape_each([value for value, _name in choices])
+    names = _escape_each([name for _value, name in choices])
+    return [
+        (f'\n  <option value="{value}">{name} (', ")</option>\n")
+        for value, name in zip(values, names, strict=True)
+    ]
+
+
+# Joins texts for escaping in one call: escaping leaves it as it is, and
+# text from a form or the database never holds it (printable() drops it).
+_SEPARATOR = "\x00"
+
+
+def _escape_each(values):
+    """Return [_escape(value) for value in values], faster for many."""
+    texts = [str(value) for value in values]
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0) or any(
+        hasattr(value, "__html__") for value in values
+    ):
+        return [_escape(value) for value in values]
+    return html.escape(joined).split(_SEPARATOR) if texts else []
 
 
 def optgroup_markup(label, options):

@@ -331,6 +331,13 @@ def test_narrowed_options_are_written_as_the_whole_listings_are(counts):
         assert counted == expected, name
 
 
+def test_whole_listing_options_are_written_as_filter_options_writes_them():
+    whole = forms._whole_listing_options_from(CHOICES)
+
+    assert whole["options"] == forms.filter_options(CHOICES)
+    assert "Brief &lt;&amp;&gt; (2)" in whole["options"]["type"][0]
+
+
 def test_listing_choices_from_the_index_match_the_database_counts(catalogue):
     from publications.facets import indexed_listing_choices
     from publications.selectors import listing_choices

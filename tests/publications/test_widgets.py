@@ -2,10 +2,11 @@
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from publications.forms import PublicationFilterForm, filter_options
-from publications.widgets import PrerenderedSelect, options_markup
+from publications.widgets import PrerenderedSelect, counted_options, options_markup
 
 CHOICES = [
     ("", _("All types")),
@@ -71,3 +72,25 @@ def test_labels_of_chosen_values_are_the_plain_names():
     assert form.label_for("topic", "water") == "Water <&>"
     assert form.label_for("type", "analysis") == "Analysis"
     assert form.label_for("year", 2025) == "2025"
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("a&b", 'Names "quoted" <here>'), (2025, "2025"), ("plain", "Plain")],
+        # A separator inside a text must not shift the rest.
+        [("x\x00y", "First\x00part"), ("z", "<Z>")],
+        [],
+    ],
+)
+def test_counted_options_write_what_options_markup_writes(choices):
+    parts = counted_options(choices)
+
+    joined = "".join(f"{head}7{tail}" for head, tail in parts)
+    assert joined == options_markup([(v, f"{label} (7)") for v, label in choices])
+
+
+def test_counted_options_keep_safe_names_as_they_are():
+    [(head, tail)] = counted_options([("a<b", mark_safe("<b>Kept</b>"))])
+
+    assert head == '\n  <option value="a&lt;b"><b>Kept</b> ('
