@@ -56,9 +56,13 @@ class PublicationDetailView(PublicViewMixin, DetailView):
         return publication
 
     def _pages(self):
-        return Publication.objects.select_related(
-            "publication_type", "report__series", "relatedpublication"
-        ).defer("search_vector", "report__pdf_text")
+        return (
+            Publication.objects.select_related(
+                "publication_type", "report__series", "relatedpublication"
+            )
+            .without_search_vectors()
+            .defer("report__pdf_text")
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -117,9 +121,9 @@ def report_pdf(request, slug):
     any report with ?preview (its unpublished changes with ?preview=draft).
     """
     report = get_object_or_404(
-        Report.objects.select_related("publication_type").defer(
-            "search_vector", "pdf_text"
-        ),
+        Report.objects.select_related("publication_type")
+        .without_search_vectors()
+        .defer("pdf_text"),
         slug=slug,
     )
     is_live = report.is_live()

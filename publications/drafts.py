@@ -43,6 +43,7 @@ _KEPT_BY_THE_ITEM = {
     "draft_of",
     "version",
     "search_vector",
+    "search_vector_ranked",
     "created_at",
     "updated_at",
 }

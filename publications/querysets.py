@@ -42,6 +42,10 @@ def with_live_publications(relation, *, now=None):
     return live_condition(relation, now=now)
 
 
+# Publication's stored search vectors (publications.search.postgresql).
+SEARCH_VECTOR_FIELDS = ("search_vector", "search_vector_ranked")
+
+
 class PublicationQuerySet(models.QuerySet):
     def live(self, *, now=None):
         """Return items published, past their publish time and not yet withdrawn.
@@ -94,3 +98,10 @@ class PublicationQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
+
+    def without_search_vectors(self):
+        """Leave out the stored search vectors, which only a search reads.
+
+        The whole vector is kilobytes a row, stored out of line.
+        """
+        return self.defer(*SEARCH_VECTOR_FIELDS)

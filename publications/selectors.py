@@ -107,8 +107,9 @@ def with_card_relations(publications):
     """
     return (
         publications.select_related("publication_type", "relatedpublication")
-        # Cards never show these; the search vector alone is kilobytes a row.
-        .defer("search_vector", "relatedpublication__body")
+        # Cards never show these.
+        .without_search_vectors()
+        .defer("relatedpublication__body")
         .prefetch_related(
             Prefetch(
                 "authorships",
@@ -148,6 +149,7 @@ def other_series_reports(report, *, now=None):
         series_reports(report.series_id, now=now)
         .exclude(pk=report.pk)
         .select_related("publication_type")
+        .without_search_vectors()
     )
 
 

@@ -51,6 +51,7 @@ if not reversion.is_registered(Publication):
             "image_width",
             "image_height",
             "search_vector",
+            "search_vector_ranked",
             "version",
             "draft_of",
             "authors",

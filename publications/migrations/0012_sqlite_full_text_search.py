@@ -14,12 +14,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS publications_search USING fts5(
 
 
 def create_and_fill_index(apps, schema_editor):
-    # On PostgreSQL the vectors are rebuilt: topic names are in them now.
+    # PostgreSQL's vectors, which took in topic names here, are rebuilt by
+    # 0020, with the columns today's code writes.
     from publications.search import rebuild_search_index
 
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(CREATE_SQL)
-    rebuild_search_index()
+        rebuild_search_index()
 
 
 def drop_index(apps, schema_editor):

@@ -9,7 +9,7 @@ SQLite an FTS5 table (publications.search.sqlite). Callers use the
 functions here and never ask which.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from asgiref.local import Local
 from django.db import connection
@@ -30,6 +30,7 @@ __all__ = [
     "index_updates_deferred",
     "normalise_query",
     "rebuild_search_index",
+    "search_planning",
     "search_publications",
     "update_search_index",
 ]
@@ -60,6 +61,17 @@ def search_publications(publications, text):
     return _backend().search(
         publications, terms, start=HIGHLIGHT_START, stop=HIGHLIGHT_STOP
     )
+
+
+def search_planning():
+    """Return a context manager for the queries of a search's page.
+
+    On PostgreSQL they then find matches through the full-text index (see
+    postgresql.index_first); SQLite's full-text table is always read first.
+    """
+    if connection.vendor == "postgresql":
+        return postgresql.index_first()
+    return nullcontext()
 
 
 def update_search_index(publication_ids):

@@ -33,7 +33,7 @@ def titles(text, publications=None):
 def _wipe_index():
     """Empty the search index, as a database restored without it would be."""
     if connection.vendor == "postgresql":
-        Publication.objects.update(search_vector=None)
+        Publication.objects.update(search_vector=None, search_vector_ranked=None)
     else:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM publications_search")
@@ -45,6 +45,54 @@ def test_an_edited_title_is_found_by_its_new_words_only():
     report.save()
     assert titles("glaciers") == []
     assert titles("deserts") == ["Deserts advance"]
+
+
+def test_an_edited_title_moves_its_item_to_the_title_matches():
+    make_report(title="Rivers", teaser="On glaciers.", publish_at=ago(1))
+    report = make_report(title="Deserts", teaser="Glaciers too.", publish_at=ago(2))
+    assert titles("glaciers") == ["Rivers", "Deserts"]
+
+    report.title = "Glaciers"
+    report.save()
+
+    assert titles("glaciers") == ["Glaciers", "Rivers"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite ranks with bm25 over every word"
+)
+def test_items_matching_only_in_their_text_follow_newest_first():
+    # Ranked by title, teaser, author and topic words alone: the text's
+    # words match without reading the whole vector of every match.
+    make_report(
+        title="Old", about="<p>Glaciers, glaciers, glaciers.</p>", publish_at=ago(3)
+    )
+    make_report(title="New", about="<p>Glaciers.</p>", publish_at=ago(2))
+    make_report(title="Teaser", teaser="Glaciers.", publish_at=ago(5))
+
+    assert titles("glaciers") == ["Teaser", "New", "Old"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the vectors are PostgreSQL's"
+)
+def test_the_ranked_vector_holds_the_title_teaser_author_and_topic_words():
+    report = make_report(
+        title="Glaciers",
+        teaser="Retreat.",
+        authors=[make_author(name="Ann Hill")],
+        tags=["Ice"],
+        about="<p>Meltwater.</p>",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_to_string(tsvector_to_array(search_vector_ranked), ' ')"
+            " FROM publications_publication WHERE id = %s",
+            [report.pk],
+        )
+        (words,) = cursor.fetchone()
+
+    assert sorted(words.split()) == ["ann", "glacier", "hill", "ice", "retreat"]
 
 
 def test_unpublished_and_withdrawn_items_leave_the_results():
@@ -171,20 +219,22 @@ def test_the_command_dry_run_changes_nothing():
 def test_the_migration_indexes_an_existing_database():
     make_report(title="Glaciers retreat", summary_points=["Meltwater"])
     make_related(title="Glacier tours", tags=["Ice"])
-    (name,) = [
-        module.name
+    fts, ranked = (
+        importlib.import_module(f"publications.migrations.{module.name}")
+        for suffix in ("sqlite_full_text_search", "search_vector_ranked")
         for module in pkgutil.iter_modules(publications.migrations.__path__)
-        if module.name.endswith("sqlite_full_text_search")
-    ]
-    migration = importlib.import_module(f"publications.migrations.{name}")
+        if module.name.endswith(suffix)
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("DROP TABLE publications_search")
         else:
             _wipe_index()
-        # The migration's own function, with just what it uses of a schema editor.
+        # The migrations' own functions, with just what they use of a schema
+        # editor, in their order.
         editor = SimpleNamespace(connection=connection, execute=cursor.execute)
-        migration.create_and_fill_index(None, editor)
+        fts.create_and_fill_index(None, editor)
+        ranked.rebuild_vectors(None, editor)
     assert titles("meltwater") == ["Glaciers retreat"]
     assert titles("ice") == ["Glacier tours"]
 

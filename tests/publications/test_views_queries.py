@@ -122,6 +122,28 @@ def test_page_query_count_is_fixed_and_within_budget(client, settings, subtests)
             assert counts[page][1] <= budget, f"{page}: {counts[page][1]} queries"
 
 
+def test_pages_never_read_a_search_vector(client, subtests):
+    # Kilobytes a row, out of line on PostgreSQL: only a search reads it.
+    _report, author = build_site(3)
+    pages = {
+        **{page: url for page, (url, _budget) in PAGES.items()},
+        "feed": "/feeds/publications/",
+        "topic feed": "/feeds/topics/topic-0/",
+        "series feed": "/feeds/series/series/",
+        "sitemap": "/sitemap.xml",
+    }
+    for page, url in pages.items():
+        if "q=" in (url or ""):
+            continue
+        forget_remembered()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url or author.get_absolute_url())
+        with subtests.test(page=page):
+            assert response.status_code == 200
+            reading = [q["sql"] for q in queries if "search_vector" in q["sql"]]
+            assert reading == [], page
+
+
 def test_report_page_with_ten_of_each_within_twelve_queries(
     client, settings, django_assert_max_num_queries
 ):
