@@ -1,12 +1,14 @@
 """Profile public pages with nothing cached: what a page costs from scratch.
 
-    python bench/cold.py [--pages 20] [--profile NAME] [--queries NAME]
+    python bench/cold.py [--pages 20] [--same-worker] [--profile NAME]
+                         [--profile-sort tottime] [--queries NAME]
                          [--sql-chars 300]
 
 In one process, with the production settings, no Redis and a cache that
 keeps nothing (DummyCache): each request then builds everything it shows,
 as it would after Redis is flushed, and the in-process entries are dropped
-before each request, as in a fresh worker. Different pages of each kind
+before each request, as in a fresh worker (--same-worker keeps them, as a
+worker does after its first request until content changes). Different pages of each kind
 (reports, topic listings, author pages, searches, single-filter listings)
 are timed, medians printed. The facet index, which each process builds
 once and then keeps current from the change queue, and stored related
@@ -102,10 +104,11 @@ def sample_paths(count):
     }
 
 
-def fetch(client, path):
+def fetch(client, path, *, fresh_worker=True):
     from publications.caching import forget_in_process
 
-    forget_in_process()
+    if fresh_worker:
+        forget_in_process()
     started = time.perf_counter()
     response = client.get(path)
     elapsed = (time.perf_counter() - started) * 1000
@@ -124,6 +127,20 @@ def main():
         type=int,
         default=300,
         help="With --queries: print this much of each statement (0: all of it).",
+    )
+    parser.add_argument(
+        "--profile-sort",
+        default="cumulative",
+        choices=["cumulative", "tottime"],
+        help="With --profile: order functions by time including or excluding calls.",
+    )
+    parser.add_argument(
+        "--same-worker",
+        action="store_true",
+        help="Keep what a worker keeps for the whole site (the listing's options"
+        " and the topic, author and series indexes) from one request to the"
+        " next, until content changes; by default each request drops them,"
+        " as if it were a fresh worker's first.",
     )
     args = parser.parse_args()
     setup()
@@ -149,13 +166,14 @@ def main():
     FacetIndex.build()
     print(f"Facet index built from scratch in {time.perf_counter() - started:.2f} s")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"Nothing cached, one request at a time; load average {load}.")
+    worker = "one worker" if args.same_worker else "each a fresh worker's first"
+    print(f"Nothing cached, one request at a time, {worker}; load average {load}.")
     for kind, kind_paths in paths.items():
         fetch(client, kind_paths[0])  # imports, templates compiled
         times, queries = [], []
         for path in kind_paths:
             with CaptureQueriesContext(connection) as captured:
-                times.append(fetch(client, path))
+                times.append(fetch(client, path, fresh_worker=not args.same_worker))
             queries.append(len(captured))
         print(
             f"  {kind:<18} p50 {statistics.median(times):7.1f} ms"
@@ -164,7 +182,7 @@ def main():
         )
         if kind == args.queries:
             with CaptureQueriesContext(connection) as captured:
-                fetch(client, kind_paths[-1])
+                fetch(client, kind_paths[-1], fresh_worker=not args.same_worker)
             for query in captured:
                 sql = query["sql"][: args.sql_chars or None]
                 print(f"    {query['time']:>6} s  {sql}")
@@ -172,9 +190,9 @@ def main():
             profile = cProfile.Profile()
             profile.enable()
             for path in kind_paths[:5]:
-                fetch(client, path)
+                fetch(client, path, fresh_worker=not args.same_worker)
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile).sort_stats(args.profile_sort).print_stats(40)
 
 
 if __name__ == "__main__":
