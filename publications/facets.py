@@ -37,6 +37,7 @@ from publications.models import (
     Series,
     TaggedPublication,
 )
+from publications.search import search_planning
 from publications.selectors import filter_publications
 
 # Facet (the listing's field name): the filter_publications arguments that
@@ -462,7 +463,8 @@ def database_matches(filters, *, now=None):
     matching = filter_publications(Publication.objects.live(now=now), **filters)
 
     def build():
-        return np.unique(_integer_rows(matching, "pk")[:, 0])
+        with search_planning():
+            return np.unique(_integer_rows(matching, "pk")[:, 0])
 
     def update(ids, changed):
         changed = sorted(changed)

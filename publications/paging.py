@@ -8,6 +8,7 @@ from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
 from publications.caching import remember, remember_each, remember_updating
+from publications.search import search_planning
 
 # From this offset on, a page's ids are found first, in the index alone, and
 # only its own rows are read: deep pages then cost little more than page 1.
@@ -78,7 +79,8 @@ def ranked_ids(publications, *, key, now=None):
     """
 
     def build():
-        ids = list(publications.values_list("pk", flat=True)[: RANKED_IDS_KEPT + 1])
+        with search_planning():
+            ids = list(publications.values_list("pk", flat=True)[: RANKED_IDS_KEPT + 1])
         return ids[:RANKED_IDS_KEPT], len(ids) <= RANKED_IDS_KEPT
 
     def update(ranked, changed):

@@ -23,7 +23,6 @@ from publications.forms import PublicationFilterForm, listing_options
 from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
 from publications.roles import may_preview
-from publications.search import search_planning
 from publications.selectors import (
     author_for_slug,
     filter_publications,
@@ -191,12 +190,6 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         return card_rows(publications)
 
     def get_context_data(self, **kwargs):
-        if self.filters().get("query"):
-            with search_planning():
-                return self._context_data(**kwargs)
-        return self._context_data(**kwargs)
-
-    def _context_data(self, **kwargs):
         # The page first: its count is the request's first shared-cache
         # read, which also brings the content version the rest relies on.
         context = super().get_context_data(**kwargs)

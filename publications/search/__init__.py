@@ -64,10 +64,12 @@ def search_publications(publications, text):
 
 
 def search_planning():
-    """Return a context manager for the queries of a search's page.
+    """Return a context manager for a query that reads every match of a search.
 
-    On PostgreSQL they then find matches through the full-text index (see
+    On PostgreSQL it then finds them through the full-text index (see
     postgresql.index_first); SQLite's full-text table is always read first.
+    Only such queries: a page's other queries, such as its filters' names,
+    are planned better as they are.
     """
     if connection.vendor == "postgresql":
         return postgresql.index_first()

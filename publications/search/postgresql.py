@@ -15,7 +15,7 @@ items follow the others, newest first.
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -84,20 +84,25 @@ def index_first():
     reading the whole table to the index, not counting that a row read so
     matches only after its vector is fetched from TOAST: 300 ms instead of
     a tenth of it. Sequential scans are discouraged until the block ends,
-    in a transaction (or savepoint) of its own: nothing after it, and no
-    other client of a connection pooler, sees the setting.
+    then the setting is put back, as the export puts back its own (the
+    connection is Folio's alone: its prepared statements need that too).
     """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('enable_seqscan'),"
-                " set_config('enable_seqscan', 'off', true)"
-            )
-            previous = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'),"
+            " set_config('enable_seqscan', 'off', false)"
+        )
+        previous = cursor.fetchone()[0]
+    try:
         yield
-        # Reached only without an error: a rollback undoes the setting.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', %s, false)", [previous]
+                )
+        except DatabaseError:
+            pass  # A failed transaction undoes the setting as it ends.
 
 
 def search(publications, terms, *, start, stop):
