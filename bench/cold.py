@@ -8,14 +8,14 @@ In one process, with the production settings, no Redis and a cache that
 keeps nothing (DummyCache): each request then builds everything it shows,
 as it would after Redis is flushed, and the in-process entries are dropped
 before each request, as in a fresh worker (--same-worker keeps them, as a
-worker does after its first request until content changes). Different pages of each kind
-(reports, topic listings, author pages, searches, single-filter listings)
-are timed, medians printed. The facet index, which each process builds
-once and then keeps current from the change queue, and stored related
-items are not caches: they are kept (the first request of each kind pays
-for the index, and is not counted). --profile prints cProfile's top functions for
-one kind, --queries its SQL with times (--sql-chars 0: whole statements,
-to EXPLAIN them).
+worker does after its first request until content changes). Different
+pages of each kind (reports, topic listings, author pages, searches,
+single-filter listings) are timed, medians printed. The facet index, which
+each process builds once and then keeps current from the change queue, and
+stored related items are not caches: they are kept (the first request of
+each kind pays for the index, and is not counted). --profile prints
+cProfile's top functions for one kind, --queries its SQL with times
+(--sql-chars 0: whole statements, to EXPLAIN them).
 """
 
 import argparse

@@ -121,8 +121,8 @@ def _whole_listing_options(now):
 
 
 def _whole_listing_options_from(choices):
-    # The same markup as filter_options(choices), joined from the counted
-    # parts rather than escaping every name a second time.
+    # The whole listing's markup is joined from the counted parts, as a
+    # narrowed listing's is, rather than escaping every name a second time.
     counted, options = {}, {}
     for name, (key, value_key) in _CHOICE_ROWS.items():
         rows = choices[key]
@@ -183,60 +183,14 @@ _CHOICE_ROWS = {
 }
 
 
-def filter_options(choices, counts=None):
+def filter_options(choices):
     """Return the filter form's options: {field: (markup, {value: name})}.
 
     *choices* is selectors.listing_choices() data, every option with its
-    live count; see field_options() for *counts*. The result is plain
-    strings and dicts, so the listing can remember it in a shared cache.
+    live count. The result is plain strings and dicts, so the listing can
+    remember it in a shared cache.
     """
-    counts = counts or {}
-    return {
-        name: field_options(name, choices, counts.get(name)) for name in _CHOICE_ROWS
-    }
-
-
-def field_options(name, choices, counts=None):
-    """Return (markup, {value: name}) of field *name*'s options.
-
-    *counts* ({value: count}, from publications.facets) replaces the live
-    counts when other filters narrow the listing: an option it does not
-    count would list nothing, so it is left out rather than offered with
-    (0), which keeps long lists of topics and authors to what can be
-    chosen. The names cover every option, shown or not.
-    """
-    key, value_key = _CHOICE_ROWS[name]
-    rows = choices[key]
-    names = {str(row[value_key]): str(row.get("name", row[value_key])) for row in rows}
-    if counts is not None:
-        rows = [
-            {**row, "count": counts[str(row[value_key])]}
-            for row in rows
-            if counts.get(str(row[value_key]))
-        ]
-    if name == "type":
-        field_choices = _grouped_types(rows)
-    else:
-        field_choices = _options(rows, value_key, "name" if name != "year" else "year")
-    labelled = [("", str(FILTERS[name].all_label)), *field_choices]
-    return options_markup(labelled), names
-
-
-def _options(rows, value_key, name_key):
-    return [(row[value_key], f"{row[name_key]} ({row['count']})") for row in rows]
+    return _whole_listing_options_from(choices)["options"]
 
 
 _TYPE_GROUPS = (("report", _("Reports")), ("related", _("Analysis and commentary")))
-
-
-def _grouped_types(rows):
-    grouped = []
-    for kind, label in _TYPE_GROUPS:
-        options = [
-            (row["slug"], f"{row['name']} ({row['count']})")
-            for row in rows
-            if row["kind"] == kind
-        ]
-        if options:
-            grouped.append((str(label), options))
-    return grouped
