@@ -110,6 +110,10 @@ class _Seeder:
         from publications.derived.related import rank_all
 
         self._log(f"Ranked the related items of {rank_all():,} live items")
+        # And their cards are stored, as the drain stores each changed item's.
+        from publications.cards import store_missing_cards
+
+        self._log(f"Stored the cards of {store_missing_cards():,} live items")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Vacuum too, so that index-only scans see all-visible pages.

@@ -2,31 +2,54 @@
 
 A card (type, title, date, authors, teaser, topics) is the same on every
 list that shows it and changes only when its item does, so each is rendered
-once and remembered (see publications.caching): a list page then reads its
-cards in one round trip instead of fetching authors and topics and
-rendering templates. A list
-card's title and teaser are left as slots and filled per page, so that
-search results can show them with their matches marked.
+once and stored in the database (StoredCard): a list page then reads its
+cards in one query instead of fetching authors and topics and rendering
+templates, with or without a shared cache. The change queue's drain stores
+the cards of the items it takes (publications.derived.drain), and
+`manage.py update_related_items` those of every live item, so readers find
+them built; a card out of date or missing is built when read and stored.
+
+A list card's title and teaser are left as slots and filled per page, so
+that search results can show them with their matches marked; its heading
+level is a slot too, so that one stored card serves every list.
 """
 
+import logging
+
+from django.db import DatabaseError, transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from publications.caching import remember_each
-from publications.caching.surrogates import publication_key
-from publications.models import Publication
+from publications.caching.surrogates import EVERYTHING, PUBLICATION_KEY_PREFIX
+from publications.caching.versions import content_version
+from publications.models import KeyChange, Publication, StoredCard
 from publications.selectors import with_card_relations
 from publications.templatetags.folio import highlighted
 
+logger = logging.getLogger("folio")
+
 _TITLE_SLOT = "\ue000title\ue000"
 _TEASER_SLOT = "\ue000teaser\ue000"
+_HEADING_SLOT = "\ue000h\ue000"
+# Joins a stored card's parts; a card that holds it is not stored.
+_SEPARATOR = "\ue001"
+
+# Items whose cards are built and stored together.
+STORE_BATCH = 500
+
+_TEMPLATES = {
+    StoredCard.Kind.LIST: "includes/publication_card.html",
+    StoredCard.Kind.RELATED: "includes/related_item.html",
+}
 
 
 def card_rows(publications):
     """Return *publications* as the rows publication_cards() needs.
 
-    Only ids, titles and teasers are read: the rest of a card is remembered.
+    Only ids, titles and teasers are read: the rest of a card is stored.
     """
     return publications.only("pk", "title", "teaser")
 
@@ -38,85 +61,168 @@ def publication_cards(rows, *, heading_level=2):
     teaser_highlighted (publications.search).
     """
     rows = list(rows)
-    fragments = _fragments(
-        [row.pk for row in rows],
-        name=f"list-card:{heading_level}",
-        template_name="includes/publication_card.html",
-        context={"heading_level": heading_level},
-        rows=rows,
-    )
+    parts = _cards([row.pk for row in rows], StoredCard.Kind.LIST, rows=rows)
+    level = str(heading_level)
     cards = []
     for row in rows:
-        if row.pk in fragments:
-            head, middle, tail = fragments[row.pk]
+        if row.pk in parts:
+            head, middle, tail = parts[row.pk]
             title = conditional_escape(highlighted(row, "title"))
             teaser = conditional_escape(highlighted(row))
+            head = head.replace(_HEADING_SLOT, level)
+            middle = middle.replace(_HEADING_SLOT, level)
             cards.append(mark_safe(f"{head}{title}{middle}{teaser}{tail}"))
     return cards
 
 
 def related_cards(ids):
     """Return the HTML of the related-item boxes of publications *ids*, in order."""
-    fragments = _fragments(
-        ids,
-        name="related-box",
-        template_name="includes/related_item.html",
-        context={},
-        rows=(),
-        teaser_slot=False,
+    parts = _cards(ids, StoredCard.Kind.RELATED)
+    return [mark_safe(parts[pk][0]) for pk in ids if pk in parts]
+
+
+def store_cards(publication_ids):
+    """Build and store every card of *publication_ids*; return how many items.
+
+    For the drain and update_related_items: readers then find them built.
+    """
+    ids = sorted(set(publication_ids))
+    stored = 0
+    for start in range(0, len(ids), STORE_BATCH):
+        chunk = ids[start : start + STORE_BATCH]
+        # Read before building: a change committed meanwhile outdates the card.
+        version = content_version()
+        rows = list(with_card_relations(Publication.objects.filter(pk__in=chunk)))
+        for kind in StoredCard.Kind:
+            _store(_build(chunk, kind, rows=rows), kind, version)
+        stored += len(rows)
+    return stored
+
+
+def store_missing_cards(*, limit=None, every=False):
+    """Store the cards of live items that lack a current one; return how many.
+
+    Newest first, at most *limit* items; *every* builds every live item's
+    cards afresh.
+    """
+    live = Publication.objects.live().newest_first()
+    if not every:
+        current = _current_cards().filter(publication_id=OuterRef("pk"))
+        live = live.exclude(
+            Exists(current.filter(kind=StoredCard.Kind.LIST))
+            & Exists(current.filter(kind=StoredCard.Kind.RELATED))
+        )
+    ids = list(live.values_list("pk", flat=True)[:limit])
+    return store_cards(ids)
+
+
+def _cards(ids, kind, *, rows=()):
+    """Return {id: (HTML around the slots)} of the cards of *ids* of *kind*.
+
+    One query reads the stored cards still current; the others are built
+    (one join and two prefetches) and stored. A publication deleted since
+    its id was read has no card.
+    """
+    if not ids:
+        return {}
+    # Read before building: a change committed meanwhile outdates the card.
+    version = content_version()
+    found = _read_stored(ids, kind)
+    missing = [pk for pk in dict.fromkeys(ids) if pk not in found]
+    if missing:
+        built = _build(missing, kind, rows=rows)
+        _store(built, kind, version)
+        found.update(built)
+    return found
+
+
+def _read_stored(ids, kind):
+    """Return {id: parts} of the stored cards none of whose keys changed since."""
+    stored = (
+        _current_cards()
+        .filter(publication_id__in=set(ids), kind=kind)
+        .values_list("publication_id", "parts")
     )
-    return [mark_safe(fragments[pk][0]) for pk in ids if pk in fragments]
+    return {pk: tuple(parts.split(_SEPARATOR)) for pk, parts in stored}
 
 
-def _fragments(ids, *, name, template_name, context, rows, teaser_slot=True):
-    """Return {id: (HTML around the slots)} of the given cards.
+def _current_cards():
+    """Return the stored cards neither of whose keys changed after they were built."""
+    own_key = Concat(
+        Value(PUBLICATION_KEY_PREFIX),
+        Cast(OuterRef("publication_id"), output_field=CharField()),
+    )
+    changed_since = KeyChange.objects.filter(changed_at__gt=OuterRef("built_at"))
+    return StoredCard.objects.exclude(
+        Exists(changed_since.filter(key=own_key))
+    ).exclude(Exists(changed_since.filter(key=EVERYTHING)))
 
-    With *teaser_slot*, a card's parts are the HTML before its title,
-    between title and teaser, and after the teaser; without, it is one.
 
-    A publication deleted since its id was read has no card.
+def _build(ids, kind, *, rows):
+    """Return {id: parts} of the cards of *ids* rendered from the database.
+
+    *rows* with their card relations fetched already (ordered_topics) are
+    used as they are.
     """
     complete = {row.pk: row for row in rows if hasattr(row, "ordered_topics")}
-    keys = {f"{name}:{pk}": pk for pk in ids}
-
-    def build(missing_keys):
-        wanted = [keys[key] for key in missing_keys]
-        fetch = [pk for pk in wanted if pk not in complete]
-        found = dict(complete)
-        if fetch:
-            fetched = with_card_relations(Publication.objects.filter(pk__in=fetch))
-            found.update((row.pk, row) for row in fetched)
-        return {
-            f"{name}:{pk}": _render(template_name, found[pk], context, teaser_slot)
-            for pk in wanted
-            if pk in found
-        }
-
-    # A card shows its own item only (renamed authors, topics and types
-    # change every page): it counts until that item changes.
-    remembered = remember_each(
-        list(keys),
-        build,
-        keys={name: (publication_key(pk),) for name, pk in keys.items()},
-    )
-    return {keys[key]: parts for key, parts in remembered.items()}
+    found = {pk: complete[pk] for pk in ids if pk in complete}
+    fetch = [pk for pk in ids if pk not in complete]
+    if fetch:
+        fetched = with_card_relations(Publication.objects.filter(pk__in=fetch))
+        found.update((row.pk, row) for row in fetched)
+    return {pk: _render(kind, row) for pk, row in found.items()}
 
 
-def _render(template_name, row, context, teaser_slot):
+def _render(kind, row):
+    if kind == StoredCard.Kind.RELATED:
+        return (render_to_string(_TEMPLATES[kind], {"item": row}),)
     names = ("title", "teaser", "title_highlighted", "teaser_highlighted")
     kept = {name: getattr(row, name, None) for name in names}
-    if teaser_slot:
-        row.title, row.teaser = _TITLE_SLOT, _TEASER_SLOT
-        row.title_highlighted = row.teaser_highlighted = None
+    row.title, row.teaser = _TITLE_SLOT, _TEASER_SLOT
+    row.title_highlighted = row.teaser_highlighted = None
     try:
         html = render_to_string(
-            template_name, {**context, "publication": row, "item": row}
+            _TEMPLATES[kind], {"publication": row, "heading_level": _HEADING_SLOT}
         )
     finally:
         for name, value in kept.items():
             setattr(row, name, value)
-    if not teaser_slot:
-        return (html,)
     head, _slot, rest = html.partition(_TITLE_SLOT)
     middle, _slot, tail = rest.partition(_TEASER_SLOT)
     return head, middle, tail
+
+
+def _store(built, kind, version):
+    """Store the cards *built* at content version *version*; never fail the page."""
+    cards = [
+        StoredCard(
+            publication_id=pk, kind=kind, parts=_SEPARATOR.join(parts), built_at=version
+        )
+        for pk, parts in sorted(built.items())
+        if _is_storable(kind, parts)
+    ]
+    if not cards:
+        return
+    try:
+        with transaction.atomic():
+            StoredCard.objects.bulk_create(
+                cards,
+                update_conflicts=True,
+                unique_fields=["publication", "kind"],
+                update_fields=["parts", "built_at"],
+            )
+    except DatabaseError as error:
+        # Another server storing the same cards, or a read-only moment: the
+        # page is served all the same and the cards built again next time.
+        logger.warning("Could not store publication cards: %s", error)
+
+
+def _is_storable(kind, parts):
+    """Return True if *parts* read back as they are (no slot text inside)."""
+    html = "".join(parts)
+    if _SEPARATOR in html:
+        return False
+    if kind == StoredCard.Kind.LIST:
+        # The heading's opening and closing tags, and nothing else.
+        return html.count(_HEADING_SLOT) == 2 and len(parts) == 3
+    return True

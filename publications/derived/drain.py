@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from publications.caching.surrogates import publication_key
 from publications.caching.versions import public_content_changed
+from publications.cards import store_cards
 from publications.derived.related import MARK, update_related
 from publications.models import DrainMark, Publication, PublicationChange
 
@@ -37,12 +38,32 @@ def drain(*, now=None):
     """
     total = 0
     while True:
-        taken = _drain_batch(now=now)
-        if taken is None:
+        drained = _drain_batch(now=now)
+        if drained is None:
             return total
+        taken, changed_ids = drained
         total += taken
+        _store_cards(changed_ids, now=now)
         if taken < BATCH:
             return total
+
+
+def _store_cards(publication_ids, *, now):
+    """Store the cards of the changed live items, so readers find them built.
+
+    After the batch's commit: a card that fails to build is built when
+    read, and never holds the queue back.
+    """
+    if not publication_ids:
+        return
+    try:
+        store_cards(
+            Publication.objects.live(now=now)
+            .filter(pk__in=publication_ids)
+            .values_list("pk", flat=True)
+        )
+    except Exception:  # noqa: BLE001 - readers build what is missing
+        logger.exception("Storing the cards of changed publications failed.")
 
 
 def drain_after_commit():
@@ -90,7 +111,7 @@ def _drain_batch(*, now):
         PublicationChange.objects.filter(
             is_drained=True, changed_at__lt=now - KEEP_CHANGES
         ).delete()
-    return len(changes)
+    return len(changes), ids
 
 
 def is_pending():

@@ -5,6 +5,7 @@ from publications.models.derived import (
     PublicationChange,
     RelatedItem,
     RelatedList,
+    StoredCard,
 )
 from publications.models.documents import GeneratedPdf
 from publications.models.kinds import RelatedPublication, Report
@@ -37,6 +38,7 @@ __all__ = [
     "ReviewEvent",
     "SearchDocument",
     "Series",
+    "StoredCard",
     "SummaryPoint",
     "TaggedPublication",
     "TopicRedirect",

@@ -114,3 +114,44 @@ class RelatedItem(models.Model):
 
     def __str__(self):
         return f"{self.source_id} -> {self.target_id}"
+
+
+class StoredCard(models.Model):
+    """A publication's card as rendered, kept so that no reader renders it.
+
+    A list card is stored once for every heading level, with slots for the
+    title and teaser (filled per page, so that search can mark matches);
+    a related box whole. built_at is the content version it was built at:
+    it counts while neither its item's key nor every page's key changed
+    after (publications.cards), and is built again when read otherwise.
+    """
+
+    class Kind(models.TextChoices):
+        LIST = "list", _("list card")
+        RELATED = "related", _("related box")
+
+    # No constraint in the database: a card stored as its item is deleted
+    # must not fail the reader's page (it is never read: lists read live ids).
+    publication = models.ForeignKey(
+        "Publication",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        # The unique constraint's index serves.
+        db_index=False,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The card's HTML around its slots, joined by a character no card holds.
+    parts = models.TextField()
+    built_at = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("stored card")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "kind"], name="unique_stored_card"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} card of {self.publication_id}"

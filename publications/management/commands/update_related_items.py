@@ -1,29 +1,38 @@
-"""Drain the change queue, and rank the related items of live items not yet ranked.
+"""Drain the change queue; rank related items and store cards not yet built.
 
-After `migrate` adds the stored related items, every list is ranked the
-first time its page is read; run this once to rank them all beforehand
-(--limit ranks that many, newest first). --all ranks every list afresh,
-after an import that bypassed the change queue, say; pages whose list
-changed are purged.
+After `migrate` adds the stored related items or cards, every list is
+ranked, and every card built, the first time a page shows it; run this once
+to build them all beforehand (--limit builds that many, newest first).
+--all ranks every list and builds every card afresh, after an import that
+bypassed the change queue, say; pages whose list changed are purged.
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from publications.cards import store_missing_cards
 from publications.derived.drain import drain
 from publications.derived.related import rank_all, rank_missing
 
 
 class Command(BaseCommand):
-    help = "Drain publication changes and rank the related items not yet ranked."
+    help = (
+        "Drain publication changes, rank the related items not yet ranked and "
+        "store the publication cards not yet built."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--limit", type=int, default=None, help="Rank at most this many lists."
+            "--limit",
+            type=int,
+            default=None,
+            help="Rank at most this many lists, and build this many items' cards.",
         )
         parser.add_argument(
-            "--all", action="store_true", help="Rank every live item's list afresh."
+            "--all",
+            action="store_true",
+            help="Rank every live item's list and build its cards afresh.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Count the lists to rank only."
@@ -43,9 +52,10 @@ class Command(BaseCommand):
             return
         drained = drain()
         ranked = rank_all() if all else rank_missing(limit=limit)
+        carded = store_missing_cards(limit=limit, every=all)
         if verbosity:
             seconds = time.perf_counter() - started
             self.stdout.write(
-                f"Drained {drained} changes and ranked {ranked} lists "
-                f"in {seconds:.1f} s."
+                f"Drained {drained} changes, ranked {ranked} lists and stored "
+                f"the cards of {carded} items in {seconds:.1f} s."
             )
