@@ -1,7 +1,8 @@
 """Profile public pages with nothing cached: what a page costs from scratch.
 
     python bench/cold.py [--pages 20] [--same-worker] [--profile NAME]
-                         [--profile-sort tottime] [--queries NAME]
+                         [--profile-sort tottime] [--profile-filter REGEX]
+                         [--queries NAME]
                          [--sql-chars 300]
 
 In one process, with the production settings, no Redis and a cache that
@@ -136,6 +137,13 @@ def main():
         help="With --profile: order functions by time including or excluding calls.",
     )
     parser.add_argument(
+        "--profile-filter",
+        default="",
+        metavar="REGEX",
+        help="With --profile: only functions whose file and name match, such as "
+        "'folio|publications|core'.",
+    )
+    parser.add_argument(
         "--same-worker",
         action="store_true",
         help="Keep what a worker keeps for the whole site (the listing's options"
@@ -202,7 +210,7 @@ def main():
                 fetch(client, path, fresh_worker=not args.same_worker)
             profile.disable()
             pstats.Stats(profile).sort_stats(args.profile_sort).print_stats(
-                os.environ.get("PROFILE_FILTER", ""), 40
+                args.profile_filter, 40
             )
 
 
