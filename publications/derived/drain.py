@@ -1,4 +1,4 @@
-"""Drain the change queue into the stored related items.
+"""Drain the change queue into the stored related items and cards.
 
 A drain runs right after each transaction that queued changes commits, and
 every app server process checks for changes left over (a drain that failed,

@@ -2,8 +2,8 @@
 
 PublicationChange is the queue: a row in the transaction of every change to
 a publication or what hangs off it (publications.derived.changes). The app
-servers drain it within seconds into RelatedItem rows, and each worker's
-facet index reads it to stay current (publications.facets).
+servers drain it within seconds into RelatedItem and StoredCard rows, and
+each worker's facet index reads it to stay current (publications.facets).
 """
 
 from django.db import models
