@@ -59,7 +59,7 @@ def publication_cards(rows, *, heading_level=2):
     teaser_highlighted (publications.search).
     """
     rows = list(rows)
-    parts = _cards([row.pk for row in rows], StoredCard.Kind.LIST, rows=rows)
+    parts = _cards([row.pk for row in rows], StoredCard.Kind.LIST)
     level = str(heading_level)
     cards = []
     for row in rows:
@@ -90,9 +90,9 @@ def store_cards(publication_ids):
         chunk = ids[start : start + STORE_BATCH]
         # Read before building: a change committed meanwhile outdates the card.
         version = content_version()
-        rows = list(with_card_relations(Publication.objects.filter(pk__in=chunk)))
+        rows = _fetch(chunk)
         for kind in StoredCard.Kind:
-            _store(_build(chunk, kind, rows=rows), kind, version)
+            _store(_build(kind, rows), kind, version)
         stored += len(rows)
     return stored
 
@@ -109,7 +109,7 @@ def store_missing_cards(*, limit=None, every=False):
     return store_cards(ids)
 
 
-def _cards(ids, kind, *, rows=()):
+def _cards(ids, kind):
     """Return {id: (HTML around the slots)} of the cards of *ids* of *kind*.
 
     One query reads the stored cards still current; the others are built
@@ -123,7 +123,7 @@ def _cards(ids, kind, *, rows=()):
     found = _read_stored(ids, kind)
     missing = [pk for pk in dict.fromkeys(ids) if pk not in found]
     if missing:
-        built = _build(missing, kind, rows=rows)
+        built = _build(kind, _fetch(missing))
         _store(built, kind, version)
         found.update(built)
     return found
@@ -168,19 +168,18 @@ _IS_CURRENT = (
 )
 
 
-def _build(ids, kind, *, rows):
-    """Return {id: parts} of the cards of *ids* rendered from the database.
+def _fetch(ids):
+    """Return the publications *ids* with what their cards show (three queries).
 
-    *rows* with their card relations fetched already (ordered_topics) are
-    used as they are.
+    Always read after the content version the cards are stored at, so that
+    a card is never stamped newer than what it shows.
     """
-    complete = {row.pk: row for row in rows if hasattr(row, "ordered_topics")}
-    found = {pk: complete[pk] for pk in ids if pk in complete}
-    fetch = [pk for pk in ids if pk not in complete]
-    if fetch:
-        fetched = with_card_relations(Publication.objects.filter(pk__in=fetch))
-        found.update((row.pk, row) for row in fetched)
-    return {pk: _render(kind, row) for pk, row in found.items()}
+    return list(with_card_relations(Publication.objects.filter(pk__in=ids)))
+
+
+def _build(kind, rows):
+    """Return {id: parts} of the cards of kind *kind* of *rows* (from _fetch())."""
+    return {row.pk: _render(kind, row) for row in rows}
 
 
 def _render(kind, row):
