@@ -42,7 +42,6 @@ _KEPT_BY_THE_ITEM = {
     "unpublish_at",
     "draft_of",
     "version",
-    "search_vector",
     "search_vector_ranked",
     "created_at",
     "updated_at",

@@ -64,19 +64,36 @@ RANKED_IDS_KEPT = 1_000
 RANKED_IDS_REBUILT_BELOW = 900
 
 
-def ranked_ids(publications, *, key, now=None):
-    """Return (ids, complete): the ids of the first RANKED_IDS_KEPT *publications*.
+def ranked_ids(tiers, *, key, now=None, top=RANKED_IDS_KEPT):
+    """Return (ids, complete): the first ids of a list in an order the database
+    computes per row, such as search relevance, at least *top* where the
+    list has them.
 
-    For lists in an order the database computes per row, such as search
-    relevance: ranking every match is most of a search's cost, and the
-    order only changes with content. *complete* says the ids are every
-    match. *key* names the filters that made the list (as for
+    *tiers* are querysets whose concatenation is the list (see
+    publications.search.search_ranking_tiers); a tier is only ranked when
+    *top* goes past the ones before it. Each tier's first RANKED_IDS_KEPT
+    ids are remembered: ranking every match is most of a search's cost, and
+    the order only changes with content. *complete* says the ids are every
+    item. *key* names the filters that made the list (as for
     count_publications).
 
-    The ranking is remembered across changes: after an edit, only the
-    edited items and the remembered ones are ranked again (about 10 ms),
-    not every match (over 300 ms for a common word at 100,000 items).
+    A ranking is remembered across changes: after an edit, only the edited
+    items and the remembered ones are ranked again (about 10 ms), not every
+    match (over 300 ms for a common word at 100,000 items).
     """
+    ids = []
+    for number, tier in enumerate(tiers):
+        tier_ids, complete = _tier_ranking(tier, key=f"{key}:tier{number}", now=now)
+        ids.extend(tier_ids)
+        if not complete:
+            return ids, False
+        if len(ids) >= top and number < len(tiers) - 1:
+            return ids, False
+    return ids, True
+
+
+def _tier_ranking(publications, *, key, now):
+    """Return (ids, complete) of *publications*' first RANKED_IDS_KEPT, remembered."""
 
     def build():
         with search_planning():
@@ -127,7 +144,9 @@ class PublicationPaginator(Paginator):
     *count_key* names the filters behind the list (see
     count_publications()); *counter* counts it, if not the database;
     *page_ids*(bottom, top), if given, returns the ids of a newest-first
-    page, if not the database (the listing's facet index).
+    page, if not the database (the listing's facet index); *ranking_tiers*,
+    for a RANKED list, the querysets that rank it in parts (see
+    ranked_ids()), if not the list as a whole.
     *ordering* says how the list is ordered: NEWEST_FIRST lets deep pages
     start from remembered anchors (see page_anchors()) instead of counting
     past every earlier row; RANKED pages read a remembered ranking (see
@@ -148,6 +167,7 @@ class PublicationPaginator(Paginator):
         ordering,
         counter=None,
         page_ids=None,
+        ranking_tiers=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -156,6 +176,7 @@ class PublicationPaginator(Paginator):
         self.ordering = ordering
         self.counter = counter
         self.page_ids = page_ids
+        self.ranking_tiers = ranking_tiers
 
     @cached_property
     def count(self):
@@ -170,7 +191,10 @@ class PublicationPaginator(Paginator):
         ranked, complete = None, False
         if self.ordering == self.RANKED and top <= RANKED_IDS_KEPT:
             ranked, complete = ranked_ids(
-                self.object_list, key=self.count_key, now=self.now
+                self.ranking_tiers or [self.object_list],
+                key=self.count_key,
+                now=self.now,
+                top=top,
             )
         if ranked is not None and (complete or top <= len(ranked)):
             ids = ranked[bottom:top]

@@ -42,8 +42,8 @@ def with_live_publications(relation, *, now=None):
     return live_condition(relation, now=now)
 
 
-# Publication's stored search vectors (publications.search.postgresql).
-SEARCH_VECTOR_FIELDS = ("search_vector", "search_vector_ranked")
+# Publication's stored search vector (publications.search.postgresql).
+SEARCH_VECTOR_FIELDS = ("search_vector_ranked",)
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -100,8 +100,8 @@ class PublicationQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
     def without_search_vectors(self):
-        """Leave out the stored search vectors, which only a search reads.
+        """Leave out the stored search vector, which only a search reads.
 
-        The whole vector is kilobytes a row, stored out of line.
+        It is most of a row's size: hundreds of bytes, kept in the row.
         """
         return self.defer(*SEARCH_VECTOR_FIELDS)

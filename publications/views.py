@@ -23,6 +23,7 @@ from publications.forms import PublicationFilterForm, listing_options
 from publications.models import Publication, Series
 from publications.paging import PublicationPaginator
 from publications.roles import may_preview
+from publications.search import search_ranking_tiers
 from publications.selectors import (
     author_for_slug,
     filter_publications,
@@ -75,6 +76,10 @@ class _PublicationPagesMixin:
         """Return a function giving a page's ids, or None to ask the database."""
         return None
 
+    def ranking_tiers(self):
+        """Return the querysets ranking a RANKED list in parts, or None."""
+        return None
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
             queryset,
@@ -84,6 +89,7 @@ class _PublicationPagesMixin:
             ordering=self.list_ordering(),
             counter=self.counter(),
             page_ids=self.page_ids(),
+            ranking_tiers=self.ranking_tiers(),
             **kwargs,
         )
 
@@ -180,6 +186,16 @@ class PublicationListView(_PublicationPagesMixin, PublicViewMixin, ListView):
         if self.sort == SORT_RELEVANCE:
             return PublicationPaginator.RANKED
         return PublicationPaginator.NEWEST_FIRST
+
+    def ranking_tiers(self):
+        if self.sort != SORT_RELEVANCE:
+            return None
+        filters = dict(self.filters())
+        query = filters.pop("query")
+        return search_ranking_tiers(
+            filter_publications(Publication.objects.live(now=self.now), **filters),
+            query,
+        )
 
     def get_queryset(self):
         publications = filter_publications(

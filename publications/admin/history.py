@@ -50,7 +50,6 @@ if not reversion.is_registered(Publication):
             "thumbnail",
             "image_width",
             "image_height",
-            "search_vector",
             "search_vector_ranked",
             "version",
             "draft_of",

@@ -13,7 +13,7 @@ from publications.models.parts import Authorship, PinnedPublication, SummaryPoin
 from publications.models.publication import Publication
 from publications.models.purges import PurgeRequest
 from publications.models.review import ReviewEvent
-from publications.models.search import SearchDocument
+from publications.models.search import SearchDocument, SearchTerms
 from publications.models.series import Series
 from publications.models.tags import TaggedPublication
 from publications.models.topics import TopicRedirect
@@ -37,6 +37,7 @@ __all__ = [
     "Report",
     "ReviewEvent",
     "SearchDocument",
+    "SearchTerms",
     "Series",
     "StoredCard",
     "SummaryPoint",

@@ -140,10 +140,10 @@ class Publication(AtomicSaveMixin, models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     # Kept up to date by publications.search on PostgreSQL; empty on SQLite.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # Its title, teaser, author and topic words (weights A and B), which
-    # order the results: small enough to stay in the row, where ranking
-    # the whole vector read kilobytes per match from TOAST.
+    # The title, teaser, author and topic words (weights A and B) of the
+    # item's search vector, which order the results: small enough to stay in
+    # the row, where ranking the whole vector (SearchTerms) read kilobytes
+    # per match from TOAST.
     search_vector_ranked = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

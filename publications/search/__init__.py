@@ -4,8 +4,8 @@ Both databases search the same weighted fields, in the same transaction as
 every change that makes them stale: A the title; B the teaser, author names
 and topic names (topics are how editors describe an item, so they count as
 its teaser does); C summary, about and body; D the text of the PDF.
-PostgreSQL keeps a tsvector on each row (publications.search.postgresql),
-SQLite an FTS5 table (publications.search.sqlite). Callers use the
+PostgreSQL keeps tsvectors (publications.search.postgresql), SQLite an
+FTS5 table (publications.search.sqlite). Callers use the
 functions here and never ask which.
 """
 
@@ -30,8 +30,10 @@ __all__ = [
     "index_updates_deferred",
     "normalise_query",
     "rebuild_search_index",
+    "search_matching_rows",
     "search_planning",
     "search_publications",
+    "search_ranking_tiers",
     "update_search_index",
 ]
 
@@ -61,6 +63,35 @@ def search_publications(publications, text):
     return _backend().search(
         publications, terms, start=HIGHLIGHT_START, stop=HIGHLIGHT_STOP
     )
+
+
+def search_ranking_tiers(publications, text):
+    """Return querysets whose concatenation is search_publications()'s order.
+
+    For ranking the results page by page: a tier after the first is only
+    read when the pages asked for go past the tiers before it (see
+    publications.paging.ranked_ids). Text that search_publications() leaves
+    unsearched gives None.
+    """
+    text = printable(text[:MAX_QUERY_CHARACTERS]).strip()
+    terms = query_terms(text)
+    if not terms:
+        return None
+    return _backend().ranking_tiers(publications, terms)
+
+
+def search_matching_rows(text):
+    """Return a queryset of one row per publication matching *text*, or None.
+
+    Each row's pk is its publication's id, whatever the publication's state:
+    the caller keeps the live ones. Where the database has no narrower way
+    to find every match than the publications' own rows (SQLite), None.
+    Text with nothing to search for gives None too.
+    """
+    terms = query_terms(printable(text[:MAX_QUERY_CHARACTERS]).strip())
+    if not terms:
+        return None
+    return _backend().matching_rows(terms)
 
 
 def search_planning():

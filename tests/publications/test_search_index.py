@@ -33,7 +33,9 @@ def titles(text, publications=None):
 def _wipe_index():
     """Empty the search index, as a database restored without it would be."""
     if connection.vendor == "postgresql":
-        Publication.objects.update(search_vector=None, search_vector_ranked=None)
+        Publication.objects.update(search_vector_ranked=None)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM publications_searchterms")
     else:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM publications_search")
@@ -219,9 +221,13 @@ def test_the_command_dry_run_changes_nothing():
 def test_the_migration_indexes_an_existing_database():
     make_report(title="Glaciers retreat", summary_points=["Meltwater"])
     make_related(title="Glacier tours", tags=["Ice"])
-    fts, ranked = (
+    fts, ranked, terms = (
         importlib.import_module(f"publications.migrations.{module.name}")
-        for suffix in ("sqlite_full_text_search", "search_vector_ranked")
+        for suffix in (
+            "sqlite_full_text_search",
+            "search_vector_ranked",
+            "search_terms",
+        )
         for module in pkgutil.iter_modules(publications.migrations.__path__)
         if module.name.endswith(suffix)
     )
@@ -229,14 +235,32 @@ def test_the_migration_indexes_an_existing_database():
         if connection.vendor == "sqlite":
             cursor.execute("DROP TABLE publications_search")
         else:
-            _wipe_index()
+            # The schema before 0022: the whole vector on the row.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE publications_searchterms"
+                " DROP CONSTRAINT publications_searchterms_publication_fk"
+            )
+            cursor.execute("DROP INDEX publications_searchterms_gin")
+            cursor.execute("DELETE FROM publications_searchterms")
+            cursor.execute("DROP INDEX publications_publication_title_terms_gin")
+            cursor.execute(
+                "ALTER TABLE publications_publication ADD COLUMN search_vector tsvector"
+            )
+            Publication.objects.update(search_vector_ranked=None)
         # The migrations' own functions, with just what they use of a schema
         # editor, in their order.
         editor = SimpleNamespace(connection=connection, execute=cursor.execute)
         fts.create_and_fill_index(None, editor)
         ranked.rebuild_vectors(None, editor)
+        terms.fill_terms(None, editor)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE publications_publication DROP COLUMN search_vector"
+            )
     assert titles("meltwater") == ["Glaciers retreat"]
     assert titles("ice") == ["Glacier tours"]
+    assert titles("glacier") == ["Glacier tours", "Glaciers retreat"]
 
 
 def test_a_report_made_in_one_go_is_indexed_with_its_parts():

@@ -17,7 +17,7 @@ from publications import paging
 from publications.caching import entries, forget_in_process, remember_updating
 from publications.caching.surrogates import EVERYTHING, publication_key
 from publications.caching.versions import public_content_changed
-from publications.facets import database_matches, forget_facet_index
+from publications.facets import count_matching, database_matches, forget_facet_index
 from publications.models import Publication
 from publications.paging import ranked_ids
 from publications.search import search_publications
@@ -111,7 +111,7 @@ def test_a_kept_ranking_keeps_only_the_places_it_knows_exactly(monkeypatch):
     monkeypatch.setattr(paging, "RANKED_IDS_REBUILT_BELOW", 2)
     for number in range(9):
         make_related(title=f"Water {'x' * number}", tags=["Rivers"])
-    ids, complete = ranked_ids(_search(), key="water")
+    ids, complete = ranked_ids([_search()], key="water")
     assert (ids, complete) == (_fresh_ids()[:4], False)
 
     # The best item falls below every other: which item is fourth now is
@@ -120,7 +120,7 @@ def test_a_kept_ranking_keeps_only_the_places_it_knows_exactly(monkeypatch):
     best.title = "Dry"
     best.teaser = "Water."
     best.save()
-    ids, complete = ranked_ids(_search(), key="water")
+    ids, complete = ranked_ids([_search()], key="water")
     assert ids == _fresh_ids()[: len(ids)]
     assert len(ids) == 3 and not complete
 
@@ -129,7 +129,7 @@ def test_a_kept_ranking_keeps_only_the_places_it_knows_exactly(monkeypatch):
         fallen = Publication.objects.get(pk=pk)
         fallen.title = "Dry"
         fallen.save()
-    ids, complete = ranked_ids(_search(), key="water")
+    ids, complete = ranked_ids([_search()], key="water")
     assert ids == _fresh_ids()[:4]
 
 
@@ -137,14 +137,14 @@ def test_a_complete_ranking_takes_in_new_matches_anywhere(monkeypatch):
     monkeypatch.setattr(paging, "RANKED_IDS_KEPT", 4)
     make_related(title="Water long title", tags=["Rivers"])
     make_related(title="Rivers", teaser="Water.", tags=["Rivers"])
-    assert ranked_ids(_search(), key="water") == (_fresh_ids(), True)
+    assert ranked_ids([_search()], key="water") == (_fresh_ids(), True)
 
     make_related(title="Water", tags=["Rivers"])
-    assert ranked_ids(_search(), key="water") == (_fresh_ids(), True)
+    assert ranked_ids([_search()], key="water") == (_fresh_ids(), True)
     make_related(title="Water b", tags=["Rivers"])
     make_related(title="Water c", tags=["Rivers"])
     # Five matches: no longer every one of them.
-    assert ranked_ids(_search(), key="water") == (_fresh_ids()[:4], False)
+    assert ranked_ids([_search()], key="water") == (_fresh_ids()[:4], False)
 
 
 def test_a_searchs_matches_follow_publishing_withdrawing_and_edits():
@@ -159,8 +159,13 @@ def test_a_searchs_matches_follow_publishing_withdrawing_and_edits():
     added = make_related(title="Water again", tags=["Ice"])
 
     matches = database_matches(filters)
-    assert matches.tolist() == sorted(_fresh_ids())
-    assert added.pk in matches and items[0].pk not in matches
+    # PostgreSQL reads matches of any state apart from the publications;
+    # the count keeps the live ones.
+    assert set(_fresh_ids()) <= set(matches.tolist())
+    assert count_matching(filters) == len(_fresh_ids()) == 4
+    assert added.pk in matches and items[2].pk not in matches
+    if connection.vendor == "sqlite":
+        assert items[0].pk not in matches
     assert matches.dtype == np.int64
 
 
