@@ -69,9 +69,10 @@ def ranked_ids(tiers, *, key, now=None, top=RANKED_IDS_KEPT):
     computes per row, such as search relevance, at least *top* where the
     list has them.
 
-    *tiers* are querysets whose concatenation is the list (see
-    publications.search.search_ranking_tiers); a tier is only ranked when
-    *top* goes past the ones before it. Each tier's first RANKED_IDS_KEPT
+    *tiers* are functions giving querysets whose concatenation is the list
+    (see publications.search.search_ranking_tiers); a tier is only built
+    and ranked when *top* goes past the ones before it, or when its
+    remembered ranking is brought up to date. Each tier's first RANKED_IDS_KEPT
     ids are remembered: ranking every match is most of a search's cost, and
     the order only changes with content. *complete* says the ids are every
     item. *key* names the filters that made the list (as for
@@ -92,15 +93,17 @@ def ranked_ids(tiers, *, key, now=None, top=RANKED_IDS_KEPT):
     return ids, True
 
 
-def _tier_ranking(publications, *, key, now):
-    """Return (ids, complete) of *publications*' first RANKED_IDS_KEPT, remembered."""
+def _tier_ranking(tier, *, key, now):
+    """Return (ids, complete) of the first RANKED_IDS_KEPT of *tier*(), remembered."""
 
     def build():
+        publications = tier()
         with search_planning():
             ids = list(publications.values_list("pk", flat=True)[: RANKED_IDS_KEPT + 1])
         return ids[:RANKED_IDS_KEPT], len(ids) <= RANKED_IDS_KEPT
 
     def update(ranked, changed):
+        publications = tier()
         ids, complete = ranked
         kept = [pk for pk in ids if pk not in changed]
         if not complete and len(kept) < RANKED_IDS_REBUILT_BELOW:
@@ -145,8 +148,8 @@ class PublicationPaginator(Paginator):
     count_publications()); *counter* counts it, if not the database;
     *page_ids*(bottom, top), if given, returns the ids of a newest-first
     page, if not the database (the listing's facet index); *ranking_tiers*,
-    for a RANKED list, the querysets that rank it in parts (see
-    ranked_ids()), if not the list as a whole.
+    for a RANKED list, functions giving the querysets that rank it in parts
+    (see ranked_ids()), if not the list as a whole.
     *ordering* says how the list is ordered: NEWEST_FIRST lets deep pages
     start from remembered anchors (see page_anchors()) instead of counting
     past every earlier row; RANKED pages read a remembered ranking (see
@@ -191,7 +194,7 @@ class PublicationPaginator(Paginator):
         ranked, complete = None, False
         if self.ordering == self.RANKED and top <= RANKED_IDS_KEPT:
             ranked, complete = ranked_ids(
-                self.ranking_tiers or [self.object_list],
+                self.ranking_tiers or [lambda: self.object_list],
                 key=self.count_key,
                 now=self.now,
                 top=top,

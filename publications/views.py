@@ -77,7 +77,8 @@ class _PublicationPagesMixin:
         return None
 
     def ranking_tiers(self):
-        """Return the querysets ranking a RANKED list in parts, or None."""
+        """Return functions giving the querysets that rank a RANKED list in
+        parts (see ranked_ids()), or None."""
         return None
 
     def get_paginator(self, queryset, per_page, **kwargs):

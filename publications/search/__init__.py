@@ -66,12 +66,13 @@ def search_publications(publications, text):
 
 
 def search_ranking_tiers(publications, text):
-    """Return querysets whose concatenation is search_publications()'s order.
+    """Return functions giving querysets (tiers) whose concatenation is
+    search_publications()'s order.
 
     For ranking the results page by page: a tier after the first is only
-    read when the pages asked for go past the tiers before it (see
-    publications.paging.ranked_ids). Text that search_publications() leaves
-    unsearched gives None.
+    built and read when the pages asked for go past the tiers before it
+    (see publications.paging.ranked_ids). Text that search_publications()
+    leaves unsearched gives None.
     """
     text = printable(text[:MAX_QUERY_CHARACTERS]).strip()
     terms = query_terms(text)

@@ -216,8 +216,9 @@ def _plain_text(rich_text):
 
 
 def ranking_tiers(publications, terms):
-    """Return [search()'s queryset]: SQLite ranks its matches in one go."""
-    return [search(publications, terms, start="", stop="")]
+    """Return [a function giving search()'s queryset]: SQLite ranks its
+    matches in one go."""
+    return [lambda: search(publications, terms, start="", stop="")]
 
 
 def matching_rows(terms):

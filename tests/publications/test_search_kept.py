@@ -111,7 +111,7 @@ def test_a_kept_ranking_keeps_only_the_places_it_knows_exactly(monkeypatch):
     monkeypatch.setattr(paging, "RANKED_IDS_REBUILT_BELOW", 2)
     for number in range(9):
         make_related(title=f"Water {'x' * number}", tags=["Rivers"])
-    ids, complete = ranked_ids([_search()], key="water")
+    ids, complete = ranked_ids([_search], key="water")
     assert (ids, complete) == (_fresh_ids()[:4], False)
 
     # The best item falls below every other: which item is fourth now is
@@ -120,7 +120,7 @@ def test_a_kept_ranking_keeps_only_the_places_it_knows_exactly(monkeypatch):
     best.title = "Dry"
     best.teaser = "Water."
     best.save()
-    ids, complete = ranked_ids([_search()], key="water")
+    ids, complete = ranked_ids([_search], key="water")
     assert ids == _fresh_ids()[: len(ids)]
     assert len(ids) == 3 and not complete
 
@@ -129,7 +129,7 @@ def test_a_kept_ranking_keeps_only_the_places_it_knows_exactly(monkeypatch):
         fallen = Publication.objects.get(pk=pk)
         fallen.title = "Dry"
         fallen.save()
-    ids, complete = ranked_ids([_search()], key="water")
+    ids, complete = ranked_ids([_search], key="water")
     assert ids == _fresh_ids()[:4]
 
 
@@ -137,14 +137,14 @@ def test_a_complete_ranking_takes_in_new_matches_anywhere(monkeypatch):
     monkeypatch.setattr(paging, "RANKED_IDS_KEPT", 4)
     make_related(title="Water long title", tags=["Rivers"])
     make_related(title="Rivers", teaser="Water.", tags=["Rivers"])
-    assert ranked_ids([_search()], key="water") == (_fresh_ids(), True)
+    assert ranked_ids([_search], key="water") == (_fresh_ids(), True)
 
     make_related(title="Water", tags=["Rivers"])
-    assert ranked_ids([_search()], key="water") == (_fresh_ids(), True)
+    assert ranked_ids([_search], key="water") == (_fresh_ids(), True)
     make_related(title="Water b", tags=["Rivers"])
     make_related(title="Water c", tags=["Rivers"])
     # Five matches: no longer every one of them.
-    assert ranked_ids([_search()], key="water") == (_fresh_ids()[:4], False)
+    assert ranked_ids([_search], key="water") == (_fresh_ids()[:4], False)
 
 
 def test_a_searchs_matches_follow_publishing_withdrawing_and_edits():
