@@ -33,7 +33,10 @@ from publications.search.query import terms_text
 
 SEARCH_CONFIG = "english"
 
-# The whole vector goes to SearchTerms, its A and B words to the row.
+# The whole vector goes to SearchTerms, its A and B words to the row. Only
+# rows the UPDATE reached get terms: an item deleted by a transaction that
+# committed meanwhile is skipped, where inserting its terms would fail the
+# whole change on the foreign key.
 _UPDATE_SQL = """
 WITH built AS (
     SELECT base.id,
@@ -63,9 +66,10 @@ WITH built AS (
     UPDATE publications_publication AS p
     SET search_vector_ranked = ts_filter(built.vector, '{{a,b}}')
     FROM built WHERE p.id = built.id
+    RETURNING p.id
 )
 INSERT INTO publications_searchterms (publication_id, vector)
-SELECT id, vector FROM built
+SELECT built.id, built.vector FROM built JOIN ranked ON ranked.id = built.id
 ON CONFLICT (publication_id) DO UPDATE SET vector = EXCLUDED.vector
 """
 

@@ -6,6 +6,8 @@ Run this module with DATABASE_URL set to a PostgreSQL database too.
 import importlib
 import io
 import pkgutil
+import threading
+import time
 from types import SimpleNamespace
 from unittest import mock
 
@@ -274,3 +276,50 @@ def test_a_report_made_in_one_go_is_indexed_with_its_parts():
     )
     SummaryPoint.objects.create(report=report, text="Trawlers")
     assert titles("trawlers boats") == ["Fisheries"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
+@pytest.mark.django_db(transaction=True)
+def test_indexing_an_item_deleted_meanwhile_keeps_the_rest_of_the_change():
+    """An item deleted while its index is rewritten is skipped, not a failure.
+
+    The rewrite waits for the delete's lock, then finds the row gone: its
+    terms must not be written, where they would break the foreign key as
+    the change commits.
+    """
+    doomed = make_related(title="Glaciers doomed")
+    kept = make_related(title="Glaciers kept")
+    Publication.objects.filter(pk=kept.pk).update(title="Moraines kept")
+    deleted = threading.Event()
+
+    def delete():
+        try:
+            with transaction.atomic():
+                Publication.objects.filter(pk=doomed.pk).delete()
+                deleted.set()
+                # Commit once the rewrite waits on the deleted row's lock.
+                with connection.cursor() as cursor:
+                    for _ in range(100):
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_stat_activity"
+                            " WHERE wait_event_type = 'Lock'"
+                            " AND datname = current_database()"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.05)
+        finally:
+            connection.close()
+
+    deleting = threading.Thread(target=delete)
+    deleting.start()
+    assert deleted.wait(timeout=10)
+    with transaction.atomic():
+        update_search_index([doomed.pk, kept.pk])
+    deleting.join(timeout=10)
+
+    assert titles("moraines") == ["Moraines kept"]
+    assert titles("glaciers") == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT publication_id FROM publications_searchterms ORDER BY 1")
+        assert [pk for (pk,) in cursor.fetchall()] == [kept.pk]

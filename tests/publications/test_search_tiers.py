@@ -54,7 +54,7 @@ def test_the_tiers_together_give_the_searchs_order(subtests):
             assert joined == _ids(search_publications(live, text))
 
 
-def test_a_title_matching_a_query_with_a_minus_term_is_checked_whole(subtests):
+def test_a_title_matching_a_query_with_a_minus_term_is_checked_whole():
     # The title has "water"; the body has the "-" term: no match.
     make_related(title="Water", body="<p>Rivers.</p>")
     make_related(title="Water again")
