@@ -53,7 +53,7 @@ class SearchTerms(models.Model):
     Every match of a search is read from here: a common word matches a third
     of all items, and finding them on the publications' own rows visits
     most of that wide table (16,000 pages, 65 ms at 100,000 items), here
-    under a thousand pages (12 ms). The vector itself is stored out of line.
+    about 1,400 pages (12 ms). The vector itself is stored out of line.
     Written on PostgreSQL only (SQLite keeps it empty), where a migration
     adds a foreign key that deletes the row with its publication. Rows of
     any state are kept, so a reader of matches keeps only live ones.
