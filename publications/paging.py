@@ -207,7 +207,8 @@ class PublicationPaginator(Paginator):
             return super().page(number)
         else:
             ids = self._ids(bottom, top)
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        # In the order of ids: the list's own order would only cost a sort.
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def _ids(self, bottom, top):

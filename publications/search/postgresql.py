@@ -144,16 +144,29 @@ def ranking_tiers(publications, terms):
     """
     query = _query(terms)
     negated = any(term.negated for term in terms)
+    rank = _rank(query)
 
-    def ranked():
-        return _ranked(publications, query, start="", stop="")
-
+    # Within a tier the title condition is the same for every row, so each
+    # orders by what search() orders by after it. Evaluating that condition
+    # again per row, as search()'s order does, filters each row's vector
+    # twice more: ranking a common word's 2,300 title matches took 13 ms
+    # with it, 5 without.
     def title_matches():
-        tier = ranked().filter(_in_title(query))
-        return tier.filter(_matching(query)) if negated else tier
+        tier = publications.filter(_in_title(query))
+        if negated:
+            tier = tier.filter(_matching(query))
+        return tier.annotate(title_length=Length("title"), rank=rank).order_by(
+            "title_length", "-rank", "-publish_at", "-id"
+        )
 
     def the_rest():
-        return ranked().filter(_matching(query), title_group=1)
+        return (
+            publications.filter(_matching(query))
+            .alias(title_group=_title_group(query))
+            .filter(title_group=1)
+            .annotate(rank=rank)
+            .order_by("-rank", "-publish_at", "-id")
+        )
 
     return [title_matches, the_rest]
 
@@ -200,6 +213,22 @@ def _in_title(query):
     )
 
 
+def _title_group(query):
+    """0 for an item whose title matches *query*, else 1 (a vector not yet
+    built included)."""
+    return Case(
+        When(_in_title(query), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _rank(query):
+    # Divided by 1 + the log of the item's length, as bm25() weighs long
+    # items down on SQLite.
+    return SearchRank(F("search_vector_ranked"), query, normalization=Value(1))
+
+
 def _ranked(publications, query, start, stop):
     def headline(field):
         return SearchHeadline(
@@ -213,22 +242,22 @@ def _ranked(publications, query, start, stop):
 
     # Items whose title (weight A) matches come first, the shortest titles
     # first, as on SQLite (publications.search.sqlite); the rank orders the
-    # rest.
+    # rest. Aliases, not annotations: a page read by id in an order already
+    # known (publications.paging) then computes none of them.
     in_title = _in_title(query)
-    return publications.annotate(
-        title_group=Case(
-            When(in_title, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        title_length=Case(
-            When(in_title, then=Length("title")),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        # Divided by 1 + the log of the item's length, as bm25() weighs
-        # long items down on SQLite.
-        rank=SearchRank(F("search_vector_ranked"), query, normalization=Value(1)),
-        title_highlighted=headline("title"),
-        teaser_highlighted=headline("teaser"),
-    ).order_by("title_group", "title_length", "-rank", "-publish_at", "-id")
+    return (
+        publications.alias(
+            title_group=_title_group(query),
+            title_length=Case(
+                When(in_title, then=Length("title")),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            rank=_rank(query),
+        )
+        .annotate(
+            title_highlighted=headline("title"),
+            teaser_highlighted=headline("teaser"),
+        )
+        .order_by("title_group", "title_length", "-rank", "-publish_at", "-id")
+    )

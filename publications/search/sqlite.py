@@ -141,7 +141,7 @@ def search(publications, terms, *, start, stop):
     ).values("publication_id")
     return (
         publications.filter(search_document__document__match=expression)
-        .annotate(
+        .alias(
             title_group=Case(
                 When(pk__in=in_title, then=Value(0)),
                 default=Value(1),
@@ -159,6 +159,8 @@ def search(publications, terms, *, start, stop):
                 function="bm25",
                 output_field=FloatField(),
             ),
+        )
+        .annotate(
             title_highlighted=highlight("title"),
             teaser_highlighted=highlight("teaser"),
         )
