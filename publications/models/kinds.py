@@ -26,6 +26,8 @@ class Report(Publication):
         blank=True,
         related_name="reports",
         verbose_name=_("series"),
+        # The series-order index below starts with it.
+        db_index=False,
     )
     series_position = models.PositiveIntegerField(
         _("position in series"), null=True, blank=True
@@ -40,6 +42,15 @@ class Report(Publication):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        indexes = [
+            # A series' reports in series order (the report page's series
+            # box, the series page): the first few read in order, where
+            # sorting a long series' every report took 9 ms at 1,200.
+            models.Index(
+                fields=["series", "series_position"],
+                name="publications_report_in_series",
+            ),
+        ]
 
     def save(self, *args, **kwargs):
         if not self.pdf:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from publications.models import Publication
@@ -122,6 +123,28 @@ def test_series_reports_follow_series_position_and_skip_items_not_live():
     make_report(title="Elsewhere", series_position=1)
 
     assert titles(series_reports(series)) == ["First", "Second", "Unnumbered"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the planner is PostgreSQL's"
+)
+def test_a_series_first_reports_are_read_in_order_from_its_index():
+    # A report page's series box reads a few of a series' reports: the
+    # index gives them in series order, so a long series is not read and
+    # sorted whole. Table scans and whole sorts are priced out, as on a
+    # large database; only ties of position are then sorted, by date.
+    series = make_series()
+    for position in range(3):
+        make_report(series=series, series_position=position)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_sort = off")
+    try:
+        plan = series_reports(series)[:5].explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan; RESET enable_sort")
+    assert "Index Scan using publications_report_in_series" in plan
+    assert "Presorted Key: publications_report.series_position" in plan
 
 
 OWNER_LOOKUPS = {
