@@ -88,8 +88,9 @@ def remember_updating(name, build, update, *, now=None, family=None):
     a search matches: when some publications changed since the part was
     built, update(value, their ids) returns it up to date (or None to build
     it afresh) at the cost of those items, instead of build() for all of
-    them. A change that is not one item's (EVERYTHING: a rename, a merge, a
-    scheduled moment), or too many changes, builds it afresh. The value
+    them. A change that is not one item's (EVERYTHING: a rename, a merge,
+    many items due at one scheduled moment), or too many changes, builds it
+    afresh. The value
     is then stored at the current version, as remember() stores it; *now*
     and *family* are as for remember() and remember_each().
     """

@@ -12,11 +12,12 @@ from datetime import UTC, timedelta
 from asgiref.local import Local
 from django.core.signals import request_finished, request_started
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from publications.caching.purges import purge_after_commit
-from publications.caching.surrogates import EVERYTHING
+from publications.caching.surrogates import EVERYTHING, publication_keys
 from publications.models import ContentVersion, KeyChange, Publication
 
 _ROW = 1
@@ -85,8 +86,10 @@ def _read(keys=()):
     now = timezone.now()
     version, next_change_at, newest = _read_row(keys)
     while next_change_at is not None and next_change_at <= now:
-        version, next_change_at, _ = _move_on_after_schedule(version, now)
-        # Every page changed at that moment.
+        version, next_change_at, _ = _move_on_after_schedule(
+            version, next_change_at, now
+        )
+        # Whichever of the page's keys changed, it changed at that moment.
         newest = version
     memo = _memo()
     if memo is not None:
@@ -149,9 +152,15 @@ def scheduled_change_at(moment, *, leaves=False):
     """
     if leaves:
         moment += LEAVES_JUST_AFTER
-    ContentVersion.objects.filter(
-        Q(next_change_at__isnull=True) | Q(next_change_at__gt=moment), pk=_ROW
-    ).update(next_change_at=moment)
+    # Written even when an earlier moment stays: the row's lock orders this
+    # with a move past a moment (_move_on_after_schedule), which reads the
+    # next moment only once it holds the lock. Were this row left alone, a
+    # move reading before this transaction commits would set a later moment
+    # and this one would pass unmarked.
+    moment = Value(moment, output_field=DateTimeField())
+    ContentVersion.objects.filter(pk=_ROW).update(
+        next_change_at=Least(Coalesce("next_change_at", moment), moment)
+    )
 
 
 def version_read_in_request():
@@ -282,19 +291,55 @@ def _create_row():
     _mark_changed({EVERYTHING}, _select()[0])
 
 
-def _move_on_after_schedule(version, now):
-    """Move the version on once, unless another server already did."""
-    next_change_at = _next_change(now)
+def _move_on_after_schedule(version, due_at, now):
+    """Move the version on once, unless another server already did.
+
+    *due_at* is the moment that came (the row's next change), *now* the
+    present: the items going live or leaving from *due_at* to *now* alter
+    the pages that publishing or withdrawing them by hand then would.
+    """
     with transaction.atomic():
         moved = ContentVersion.objects.filter(pk=_ROW, version=version).update(
-            version=version + 1, next_change_at=next_change_at
+            version=version + 1
         )
         if moved:
-            # Which pages an item going live or leaving alters is not read
-            # here: every page counts as changed (a shared HTTP cache gets
-            # the item's own purge, purges.purge_at).
-            _mark_changed({EVERYTHING}, version + 1)
+            # Read with the row's lock held: a transaction that schedules an
+            # item has then committed (it is seen) or waits for this one (it
+            # then lowers the moment this sets; scheduled_change_at).
+            ContentVersion.objects.filter(pk=_ROW).update(
+                next_change_at=_next_change(now)
+            )
+            _mark_changed(_scheduled_keys(due_at, now), version + 1)
     return _read_row()
+
+
+# More items than this at one scheduled moment (an import, say) alter every
+# page: reading each one's keys would hold up the request that moves on.
+SCHEDULED_ITEMS_NAMED = 20
+
+
+def _scheduled_keys(due_at, now):
+    """Return the keys of the pages the items due from *due_at* to *now* alter.
+
+    Their own pages, the lists they enter or leave and the pages showing
+    them (publication_keys), as a shared HTTP cache gets them
+    (purges.purge_at); other items' pages, cards and remembered parts stay
+    current. Pages that will list one as related change when the change
+    queue re-ranks them (publications.derived), as after a save.
+    """
+    # A moment is one at which an item goes live, or just after which it
+    # leaves (LEAVES_JUST_AFTER): from *due_at* on, both.
+    due = list(
+        Publication.objects.changed_state_between(due_at - LEAVES_JUST_AFTER, now)
+        .order_by()
+        .values_list("pk", flat=True)[: SCHEDULED_ITEMS_NAMED + 1]
+    )
+    if len(due) > SCHEDULED_ITEMS_NAMED:
+        return {EVERYTHING}
+    keys = set()
+    for publication_id in due:
+        keys |= publication_keys(publication_id)
+    return keys
 
 
 def _next_change(now):

@@ -1,17 +1,32 @@
 """The content version: moved on by public changes only, in their transaction."""
 
+import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from publications.caching import content_version, remember
+from publications.caching import content_version, remember, versions
+from publications.caching.surrogates import (
+    EVERYTHING,
+    LISTS,
+    listing_key,
+    publication_key,
+    publication_keys,
+)
+from publications.cards import store_missing_cards
 from publications.derived.changes import record_changes
-from publications.models import ContentVersion, Publication, PublicationType
+from publications.models import (
+    ContentVersion,
+    KeyChange,
+    Publication,
+    PublicationType,
+    StoredCard,
+)
 from publications.paging import count_publications
 from publications.selectors import listing_choices
 from tests.factories import (
@@ -188,6 +203,138 @@ def test_an_item_leaves_just_after_its_unpublish_moment(monkeypatch):
     later = report.unpublish_at + timedelta(microseconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert content_version() == before + 1
+
+
+def _changed_at_the_move(monkeypatch, moment):
+    """Return the keys marked changed when the version moves on at *moment*."""
+    before = content_version()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert content_version() == before + 1
+    return set(
+        KeyChange.objects.filter(changed_at=before + 1).values_list("key", flat=True)
+    )
+
+
+def test_a_scheduled_item_going_live_alters_its_own_pages_only(monkeypatch):
+    other = make_report(title="Already live", tags=["Ice"], type_slug="analysis")
+    report = make_report(title="Embargoed", publish_at=ago(-1), tags=["Water"])
+    water = Tag.objects.get(name="Water").pk
+    ice = Tag.objects.get(name="Ice").pk
+
+    changed = _changed_at_the_move(monkeypatch, report.publish_at)
+
+    # What publishing it by hand at that moment would alter.
+    assert changed == publication_keys(report.pk)
+    assert {publication_key(report.pk), f"topic-{water}", *LISTS} <= changed
+    assert listing_key("type", "special-report") in changed
+    # Not every page, and not the other item's page, topic or type.
+    assert EVERYTHING not in changed
+    assert publication_key(other.pk) not in changed
+    assert f"topic-{ice}" not in changed
+    assert listing_key("type", "analysis") not in changed
+
+
+def test_an_item_leaving_on_schedule_alters_the_pages_showing_it(monkeypatch):
+    leaving = make_report(title="Withdrawn at noon", unpublish_at=ago(-1))
+    showing = make_report(title="Pins it")
+    pin(showing, leaving)
+    keys = publication_keys(leaving.pk)
+
+    changed = _changed_at_the_move(
+        monkeypatch, leaving.unpublish_at + timedelta(microseconds=1)
+    )
+
+    # Its key is on every page showing it: the pinning item's page too.
+    assert changed == keys
+    assert EVERYTHING not in changed
+    assert publication_key(showing.pk) not in changed
+
+
+def test_many_items_at_one_moment_alter_every_page(monkeypatch):
+    moment = ago(-1)
+    monkeypatch.setattr(versions, "SCHEDULED_ITEMS_NAMED", 2)
+    for number in range(3):
+        make_report(title=f"Batch {number}", publish_at=moment)
+
+    assert EVERYTHING in _changed_at_the_move(monkeypatch, moment)
+
+
+def test_a_scheduled_moment_leaves_other_items_cards_current(monkeypatch):
+    other = make_report(title="Already live")
+    report = make_report(title="Embargoed", publish_at=ago(-1))
+    store_missing_cards()
+
+    monkeypatch.setattr(timezone, "now", lambda: report.publish_at)
+    content_version()
+
+    assert store_missing_cards() == 1  # the new item's: the other's still counts
+    assert StoredCard.objects.filter(publication=other).count() == len(StoredCard.Kind)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks order the two transactions on PostgreSQL; SQLite runs one"
+    " writer at a time",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_moment_scheduled_while_the_version_moves_on_is_kept(monkeypatch):
+    """An item scheduled while a move reads the next moment keeps its moment.
+
+    The move reads the next moment once it holds the version's row; the
+    scheduling transaction writes that row, so it commits first (and is
+    read) or waits and then lowers the moment the move set. Were either
+    left out, the move would set no next moment, and the item would go
+    live unmarked.
+    """
+    due = make_report(title="Due", publish_at=ago(-1))
+    later = timezone.now() + timedelta(days=2)
+    read_next_change = versions._next_change
+    scheduling = []
+
+    def schedule():
+        try:
+            # Nothing public: its authors and topics are new to the site.
+            make_report(
+                title="Scheduled meanwhile",
+                publish_at=later,
+                authors=[make_author(name="New Author")],
+                tags=["New topic"],
+            )
+        finally:
+            connection.close()
+
+    def next_change(now):
+        found = read_next_change(now)
+        if not scheduling:
+            scheduling.append(threading.Thread(target=schedule))
+            scheduling[0].start()
+            # Until it commits, or waits for the row the move holds.
+            with connection.cursor() as cursor:
+                for _ in range(200):
+                    scheduling[0].join(timeout=0.05)
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"
+                    )
+                    if not scheduling[0].is_alive() or cursor.fetchone()[0]:
+                        break
+        return found
+
+    monkeypatch.setattr(versions, "_next_change", next_change)
+    version = content_version()
+    # The moment has come for this thread only: the other must not move on.
+    main, real_now = threading.current_thread(), timezone.now
+    monkeypatch.setattr(
+        timezone,
+        "now",
+        lambda: due.publish_at if threading.current_thread() is main else real_now(),
+    )
+    content_version()
+    scheduling[0].join(timeout=10)
+
+    assert content_version() == version + 1  # the move only
+    assert ContentVersion.objects.get().next_change_at == later
 
 
 def test_a_new_database_starts_from_the_clock_not_from_one():
