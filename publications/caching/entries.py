@@ -90,9 +90,8 @@ def remember_updating(name, build, update, *, now=None, family=None):
     it afresh) at the cost of those items, instead of build() for all of
     them. A change that is not one item's (EVERYTHING: a rename, a merge,
     many items due at one scheduled moment), or too many changes, builds it
-    afresh. The value
-    is then stored at the current version, as remember() stores it; *now*
-    and *family* are as for remember() and remember_each().
+    afresh. The value is then stored at the current version, as remember()
+    stores it; *now* and *family* are as for remember() and remember_each().
     """
     if now and abs((timezone.now() - now).total_seconds()) > PRESENT_TOLERANCE_SECONDS:
         return build()

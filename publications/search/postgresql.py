@@ -155,7 +155,7 @@ def ranking_tiers(publications, terms):
         tier = publications.filter(_in_title(query))
         if negated:
             tier = tier.filter(_matching(query))
-        return tier.annotate(title_length=Length("title"), rank=rank).order_by(
+        return tier.alias(title_length=Length("title"), rank=rank).order_by(
             "title_length", "-rank", "-publish_at", "-id"
         )
 
@@ -164,7 +164,7 @@ def ranking_tiers(publications, terms):
             publications.filter(_matching(query))
             .alias(title_group=_title_group(query))
             .filter(title_group=1)
-            .annotate(rank=rank)
+            .alias(rank=rank)
             .order_by("-rank", "-publish_at", "-id")
         )
 
