@@ -8,7 +8,11 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.storage import file_response
-from publications.caching.surrogates import add_page_keys, publication_key
+from publications.caching.surrogates import (
+    add_page_keys,
+    author_profile_key,
+    publication_key,
+)
 from publications.cards import related_cards
 from publications.drafts import draft_of_item
 from publications.models import Publication, Report
@@ -93,6 +97,8 @@ class PublicationDetailView(PublicViewMixin, DetailView):
             {
                 publication_key(publication.pk),
                 *(publication_key(pk) for pk in relations["related_ids"]),
+                # Its authors' bios, photos and affiliations.
+                *(author_profile_key(a.author_id) for a in relations["authorships"]),
                 *([f"series-{series_id}"] if series_id else []),
             },
         )

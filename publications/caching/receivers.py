@@ -24,6 +24,8 @@ from authors.models import Author
 from publications.caching import purges
 from publications.caching.surrogates import (
     EVERYTHING,
+    LISTING,
+    author_profile_key,
     edited_in_place_keys,
     listing_key,
     publication_keys,
@@ -190,6 +192,34 @@ def _shown_if(is_public):
     return receiver
 
 
+# What every card and list shows of an author: changing either alters every
+# page. The rest of an author shows on the author's own page, the author
+# index (LISTING, as are the pages naming no keys: the API's) and the
+# author's publications' pages (author_profile_key).
+_AUTHOR_ON_CARDS = ("name", "slug")
+
+
+def _author_about_to_save(sender, instance, raw=False, **kwargs):
+    instance._folio_on_cards_before = (
+        Author.objects.filter(pk=instance.pk).values_list(*_AUTHOR_ON_CARDS).first()
+        if instance.pk
+        else None
+    )
+
+
+def _author_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        _changed({EVERYTHING})
+    elif _author_is_public(instance):
+        on_cards = tuple(getattr(instance, name) for name in _AUTHOR_ON_CARDS)
+        if on_cards != getattr(instance, "_folio_on_cards_before", None):
+            _changed({EVERYTHING})
+        else:
+            _changed(
+                {author_profile_key(instance.pk), f"author-{instance.pk}", LISTING}
+            )
+
+
 def _author_is_public(author):
     return Publication.objects.live().filter(authorships__author=author).exists()
 
@@ -226,8 +256,12 @@ def connect():
         post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
     m2m_changed.connect(_topics_changed, sender=TaggedPublication, dispatch_uid=uid)
+    pre_save.connect(_author_about_to_save, sender=Author, dispatch_uid=uid)
+    post_save.connect(_author_saved, sender=Author, dispatch_uid=uid)
+    post_delete.connect(
+        _shown_if(_author_is_public), sender=Author, dispatch_uid=uid, weak=False
+    )
     shown = (
-        (Author, _author_is_public),
         (Series, _series_is_public),
         (Tag, _topic_is_public),
         (PublicationType, lambda publication_type: True),

@@ -13,7 +13,10 @@ and its series (the series box): a change to one of those alters it, and a
 change to its topics re-ranks related lists through the change queue,
 which marks the pages whose lists it rewrote (publications.derived). A renamed author,
 series, topic or type is shown on many pages' cards: that alters every
-page (EVERYTHING), which is rare enough to be cheap.
+page (EVERYTHING), which is rare enough to be cheap; an author's other
+details (bio, photo, position, affiliation) alter only the author's page,
+the unfiltered lists and the pages of the author's publications
+(author_profile_key).
 """
 
 from django.urls import Resolver404, resolve
@@ -46,6 +49,17 @@ PUBLICATION_KEY_PREFIX = "publication-"
 
 def publication_key(publication_id):
     return f"{PUBLICATION_KEY_PREFIX}{publication_id}"
+
+
+def author_profile_key(author_id):
+    """Return the key of the pages showing an author's profile: the bio,
+    photo, position and affiliation on the author's publications' pages.
+
+    Apart from author-<id>, which every change to one of the author's
+    publications marks: an edit of one item leaves the author's other items'
+    pages cached.
+    """
+    return f"profile-{author_id}"
 
 
 def publication_keys(publication_id):

@@ -11,9 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from publications.caching import content_version
+from publications.caching.surrogates import EVERYTHING
 from publications.caching.versions import is_current, public_content_changed
+from publications.cards import store_missing_cards
 from publications.derived.drain import drain
-from publications.models import Publication
+from publications.models import KeyChange, Publication
 from tests.factories import make_author, make_related, make_report
 from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
 
@@ -298,3 +301,77 @@ def test_an_edit_that_moves_the_item_rebuilds_every_page_of_its_lists(
         ):
             continue
         assert get(client, path)["X-Cache"] == "miss", path
+
+
+def test_an_authors_bio_edit_rebuilds_their_pages_and_keeps_every_card(
+    client,
+    site_cache,  # noqa: F811
+):
+    ann, bob = make_author(name="Ann"), make_author(name="Bob")
+    anns = make_report(title="Water", authors=[ann], tags=["Water"])
+    bobs = make_report(title="Glaciers", authors=[bob], tags=["Glaciers"])
+    ann.bio = "<p>Ann wrote before.</p>"
+    ann.save()
+    showing = [anns.get_absolute_url(), ann.get_absolute_url()]
+    not_showing = [
+        bobs.get_absolute_url(),
+        bob.get_absolute_url(),
+        "/topics/water/",
+        "/publications/?topic=water",
+        "/publications/?q=water",
+    ]
+    _warm(client, showing + not_showing)
+    store_missing_cards()
+    before = content_version()
+
+    ann.bio = "<p>Ann writes now.</p>"
+    ann.save()
+
+    assert EVERYTHING not in KeyChange.objects.filter(
+        changed_at__gt=before
+    ).values_list("key", flat=True)
+    for path in showing:
+        response = get(client, path)
+        assert response["X-Cache"] == "miss", path
+        assert "Ann writes now." in response.content.decode(), path
+    for path in not_showing:
+        assert get(client, path)["X-Cache"] == "hit", path
+    # Cards show an author's name and address only.
+    assert store_missing_cards() == 0
+
+
+@pytest.mark.parametrize("field", ["name", "slug"])
+def test_an_authors_name_or_address_rebuilds_every_page(
+    client,
+    site_cache,  # noqa: F811
+    field,
+):
+    ann = make_author(name="Ann")
+    make_report(title="Water", authors=[ann], tags=["Water"])
+    _warm(client, ["/topics/water/", "/publications/?type=special-report"])
+
+    renamed = {"name": "Ann Renamed", "slug": "ann-renamed"}[field]
+    setattr(ann, field, renamed)
+    ann.save()
+
+    # On every card of hers: her name, and a link to her address.
+    for path in ("/topics/water/", "/publications/?type=special-report"):
+        response = get(client, path)
+        assert response["X-Cache"] == "miss", path
+        assert renamed in response.content.decode(), path
+
+
+def test_an_author_with_nothing_live_changes_nothing_public(
+    client,
+    site_cache,  # noqa: F811
+):
+    ann = make_author(name="Ann")
+    make_report(title="Draft", authors=[ann], published=False)
+    make_report(title="Live", tags=["Water"])
+    before = content_version()
+
+    ann.name = "Ann Renamed"
+    ann.bio = "<p>New.</p>"
+    ann.save()
+
+    assert content_version() == before

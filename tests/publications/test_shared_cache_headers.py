@@ -41,12 +41,14 @@ def test_a_public_page_gets_s_maxage_and_the_keys_of_what_it_shows(client, purgi
     for _ in range(2):  # built, then from the page cache
         response = client.get(report.get_absolute_url())
         assert "s-maxage=300" in response["Cache-Control"]
-        # Its own item, the item it shows as related, its series box.
+        # Its own item, the item it shows as related, its series box, its
+        # author's bio.
         assert _keys(response) == {
             "folio",
             f"publication-{report.pk}",
             f"publication-{related.pk}",
             f"series-{series.pk}",
+            f"profile-{author.pk}",
         }
     # Lists: their own keys, and the keys of the cards they show.
     assert _keys(client.get(author.get_absolute_url())) == {
