@@ -181,8 +181,10 @@ def _topics_keys(tags, publications):
 def _shown_if(is_public):
     """Return a receiver that moves the version on if is_public(instance).
 
-    Authors, series, topics and types are named on the cards of many
-    pages: a public change to one purges every page.
+    Topics and types are named on the cards of many pages, authors and
+    series in every listing's filter options: a public change to a topic or
+    type, or the deletion of an author or series, alters every page (an
+    author's or series' edit: _detail_receivers).
     """
 
     def receiver(sender, instance, raw=False, **kwargs):
@@ -192,32 +194,34 @@ def _shown_if(is_public):
     return receiver
 
 
-# What every card and list shows of an author: changing either alters every
-# page. The rest of an author shows on the author's own page, the author
-# index (LISTING, as are the pages naming no keys: the API's) and the
-# author's publications' pages (author_profile_key).
-_AUTHOR_ON_CARDS = ("name", "slug")
+def _detail_receivers(model, is_public, shown_everywhere, own_keys):
+    """Return (pre_save, post_save) receivers for an author or a series.
 
+    *shown_everywhere* are the fields every card or every listing's filter
+    options show (a name, an address): a public change to one alters every
+    page. A change to the others alters the object's own pages,
+    own_keys(instance), and the unfiltered lists (LISTING: its index, and
+    the pages that name no keys, such as the API's).
+    """
 
-def _author_about_to_save(sender, instance, raw=False, **kwargs):
-    instance._folio_on_cards_before = (
-        Author.objects.filter(pk=instance.pk).values_list(*_AUTHOR_ON_CARDS).first()
-        if instance.pk
-        else None
-    )
+    def about_to_save(sender, instance, raw=False, **kwargs):
+        instance._folio_shown_before = (
+            model.objects.filter(pk=instance.pk).values_list(*shown_everywhere).first()
+            if instance.pk
+            else None
+        )
 
-
-def _author_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        _changed({EVERYTHING})
-    elif _author_is_public(instance):
-        on_cards = tuple(getattr(instance, name) for name in _AUTHOR_ON_CARDS)
-        if on_cards != getattr(instance, "_folio_on_cards_before", None):
+    def saved(sender, instance, raw=False, **kwargs):
+        if raw:
             _changed({EVERYTHING})
-        else:
-            _changed(
-                {author_profile_key(instance.pk), f"author-{instance.pk}", LISTING}
-            )
+        elif is_public(instance):
+            shown = tuple(getattr(instance, name) for name in shown_everywhere)
+            if shown != getattr(instance, "_folio_shown_before", None):
+                _changed({EVERYTHING})
+            else:
+                _changed(lambda: {*own_keys(instance), LISTING})
+
+    return about_to_save, saved
 
 
 def _author_is_public(author):
@@ -256,13 +260,29 @@ def connect():
         post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
     m2m_changed.connect(_topics_changed, sender=TaggedPublication, dispatch_uid=uid)
-    pre_save.connect(_author_about_to_save, sender=Author, dispatch_uid=uid)
-    post_save.connect(_author_saved, sender=Author, dispatch_uid=uid)
-    post_delete.connect(
-        _shown_if(_author_is_public), sender=Author, dispatch_uid=uid, weak=False
+    details = (
+        # An author's bio, photo, position and affiliation show on the pages
+        # of the author's publications (author_profile_key).
+        (
+            Author,
+            _author_is_public,
+            ("name", "slug"),
+            lambda author: {author_profile_key(author.pk), f"author-{author.pk}"},
+        ),
+        # A series' description and commissioner show on its reports' pages,
+        # which carry its key for the series box.
+        (Series, _series_is_public, ("title", "slug"), lambda s: {f"series-{s.pk}"}),
     )
+    for model, is_public, shown_everywhere, own_keys in details:
+        about_to_save, saved = _detail_receivers(
+            model, is_public, shown_everywhere, own_keys
+        )
+        pre_save.connect(about_to_save, sender=model, dispatch_uid=uid, weak=False)
+        post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(
+            _shown_if(is_public), sender=model, dispatch_uid=uid, weak=False
+        )
     shown = (
-        (Series, _series_is_public),
         (Tag, _topic_is_public),
         (PublicationType, lambda publication_type: True),
     )

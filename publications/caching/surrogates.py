@@ -16,7 +16,8 @@ series, topic or type is shown on many pages' cards: that alters every
 page (EVERYTHING), which is rare enough to be cheap; an author's other
 details (bio, photo, position, affiliation) alter only the author's page,
 the unfiltered lists and the pages of the author's publications
-(author_profile_key).
+(author_profile_key), and a series' description or commissioner its pages
+and its reports' (series-<id>) and the unfiltered lists.
 """
 
 from django.urls import Resolver404, resolve

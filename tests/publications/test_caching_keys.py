@@ -17,7 +17,7 @@ from publications.caching.versions import is_current, public_content_changed
 from publications.cards import store_missing_cards
 from publications.derived.drain import drain
 from publications.models import KeyChange, Publication
-from tests.factories import make_author, make_related, make_report
+from tests.factories import make_author, make_related, make_report, make_series
 from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -375,3 +375,31 @@ def test_an_author_with_nothing_live_changes_nothing_public(
     ann.save()
 
     assert content_version() == before
+
+
+def test_a_series_description_rebuilds_its_pages_and_keeps_the_rest(
+    client,
+    site_cache,  # noqa: F811
+):
+    series = make_series(title="Water briefings", commissioned_by="Before Trust")
+    in_series = make_report(title="Wells", series=series, tags=["Water"])
+    elsewhere = make_report(title="Glaciers", tags=["Glaciers"])
+    showing = [in_series.get_absolute_url(), series.get_absolute_url(), "/series/"]
+    not_showing = [
+        elsewhere.get_absolute_url(),
+        "/topics/water/",
+        "/publications/?topic=water",
+    ]
+    _warm(client, showing + not_showing)
+    store_missing_cards()
+
+    series.commissioned_by = "After Trust"
+    series.save()
+
+    for path in showing:
+        response = get(client, path)
+        assert response["X-Cache"] == "miss", path
+        assert "After Trust" in response.content.decode(), path
+    for path in not_showing:
+        assert get(client, path)["X-Cache"] == "hit", path
+    assert store_missing_cards() == 0
