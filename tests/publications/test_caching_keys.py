@@ -29,6 +29,18 @@ def _warm(client, paths):
         assert get(client, path)["X-Cache"] == "hit", path
 
 
+def _assert_rebuilt_showing(client, paths, text):
+    for path in paths:
+        response = get(client, path)
+        assert response["X-Cache"] == "miss", path
+        assert text in response.content.decode(), path
+
+
+def _assert_still_cached(client, paths):
+    for path in paths:
+        assert get(client, path)["X-Cache"] == "hit", path
+
+
 def test_a_live_edit_rebuilds_the_pages_showing_the_item_and_keeps_the_rest(
     client,
     site_cache,  # noqa: F811
@@ -330,12 +342,8 @@ def test_an_authors_bio_edit_rebuilds_their_pages_and_keeps_every_card(
     assert EVERYTHING not in KeyChange.objects.filter(
         changed_at__gt=before
     ).values_list("key", flat=True)
-    for path in showing:
-        response = get(client, path)
-        assert response["X-Cache"] == "miss", path
-        assert "Ann writes now." in response.content.decode(), path
-    for path in not_showing:
-        assert get(client, path)["X-Cache"] == "hit", path
+    _assert_rebuilt_showing(client, showing, "Ann writes now.")
+    _assert_still_cached(client, not_showing)
     # Cards show an author's name and address only.
     assert store_missing_cards() == 0
 
@@ -396,10 +404,6 @@ def test_a_series_description_rebuilds_its_pages_and_keeps_the_rest(
     series.commissioned_by = "After Trust"
     series.save()
 
-    for path in showing:
-        response = get(client, path)
-        assert response["X-Cache"] == "miss", path
-        assert "After Trust" in response.content.decode(), path
-    for path in not_showing:
-        assert get(client, path)["X-Cache"] == "hit", path
+    _assert_rebuilt_showing(client, showing, "After Trust")
+    _assert_still_cached(client, not_showing)
     assert store_missing_cards() == 0
