@@ -201,6 +201,62 @@ def test_the_state_is_read_through_a_statement_prepared_once_per_connection():
     assert connection.folio_prepared_for is connection.connection is not first
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_the_check_runs_on_the_drivers_cursor_unless_queries_are_watched(
+    monkeypatch,
+):
+    built_at = content_version()
+    public_content_changed({"publication-1"})
+
+    def django_cursor():
+        raise AssertionError("the check went through Django's cursor")
+
+    # Nothing watches queries: the check never touches Django's cursor.
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", django_cursor)
+        assert not is_current({"publication-1"}, built_at)
+        assert is_current({"publication-2"}, built_at)
+    # Watched, it is one of the request's queries, and answers the same.
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        assert not is_current({"publication-1"}, built_at)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_current({"publication-2"}, built_at)
+    assert len(seen) == len(queries) == 1
+    assert seen[0].startswith("EXECUTE ") and "'publication-1'" in seen[0]
+    assert queries[0]["sql"].startswith("EXECUTE ")
+    assert "'publication-2'" in queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        'list-q-"quoted"',
+        "list-q-it's",
+        "list-q-back\\slash\\",
+        "list-q-{comma,braces}",
+        "list-q-NULL",
+        "list-q-naïve €",
+        "list-q-%s %(name)s",
+    ],
+)
+def test_the_check_reads_keys_of_any_text(key):
+    built_at = content_version()
+    public_content_changed({key})
+    changed_at = content_version()
+    assert not is_current({key}, built_at)
+    assert not is_current({key, "publication-1"}, built_at)
+    assert is_current({key}, changed_at)
+    assert is_current({"list-q-other"}, built_at)
+
+
 def test_an_edit_leaves_the_pages_two_relations_away_cached(
     client,
     site_cache,  # noqa: F811
