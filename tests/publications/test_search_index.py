@@ -22,6 +22,7 @@ import publications.migrations
 from publications.models import Publication, Report, SummaryPoint
 from publications.search import search_publications, update_search_index
 from tests.factories import ago, make_author, make_related, make_report
+from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +210,25 @@ def test_the_command_rebuilds_an_emptied_index():
     assert out.getvalue() == "Indexed 2 publications.\n"
     assert titles("glacier ice") == ["Glaciers retreat"]
     assert len(titles("glaciers")) == 2
+
+
+def test_the_command_makes_searches_show_what_it_indexed(
+    client,
+    site_cache,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    report = make_report(title="Deserts advance")
+    path = "/publications/?q=glaciers"
+    assert "Deserts advance" not in get(client, path).content.decode()
+    assert get(client, path)["X-Cache"] == "hit"
+    # Written around the models, as a bulk load would: no save, no index.
+    Publication.objects.filter(pk=report.pk).update(title="Glaciers retreat")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_search_index", stdout=io.StringIO())
+    page = get(client, path)
+    assert page["X-Cache"] == "miss"
+    assert "<mark>Glaciers</mark> retreat" in page.content.decode()
+    assert "Glaciers retreat" in get(client, report.get_absolute_url()).content.decode()
 
 
 def test_the_command_dry_run_changes_nothing():

@@ -4,11 +4,16 @@ Saves keep the index current; this is for rows written around the models,
 such as a bulk import or a restored database dump. On PostgreSQL it
 rewrites each row's search vector, on SQLite the FTS5 table, in one
 transaction: searches see the old index until the new one is complete.
+Every cached page and remembered part, and each process's facet index
+(which keeps a search's matches), then count as changed: rows written
+around the models are news to them too.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from publications.caching.versions import public_content_changed
+from publications.derived.changes import record_changes
 from publications.models import Publication
 from publications.search import rebuild_search_index
 
@@ -30,6 +35,8 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 count = rebuild_search_index()
+                public_content_changed()
+                record_changes([None])
             verb = "Indexed"
         if verbosity:
             self.stdout.write(f"{verb} {count} publication{'s' * (count != 1)}.")
