@@ -21,7 +21,7 @@ from django.db import (
     transaction,
 )
 from django.db.models import DateTimeField, F, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from publications.caching.purges import purge_after_commit
@@ -118,7 +118,7 @@ def next_scheduled_change():
     return _read_row()[1]
 
 
-def public_content_changed(purge_keys=None):
+def public_content_changed(purge_keys=None, *, past_the_clock=False):
     """Move the version on, in the current transaction.
 
     Called for every change a reader can see, with the surrogate keys of
@@ -126,15 +126,23 @@ def public_content_changed(purge_keys=None):
     when the caller does not say which). Pages and parts stored with those
     keys stop counting, and a shared HTTP cache, if any, purges them once
     the transaction commits. If it rolls back, so does all of it.
+
+    *past_the_clock* moves the version to the clock's milliseconds at least,
+    as a new database's first version is counted (_create_row): for a
+    database restored from a dump, which carries the version it had then,
+    older than the pages stored since.
     """
     if callable(purge_keys):
         purge_keys = purge_keys()
     keys = set(purge_keys or {EVERYTHING})
     forget_version()
     moved = ContentVersion.objects.filter(pk=_ROW)
-    if not moved.update(version=F("version") + 1):
+    step = F("version") + 1
+    if past_the_clock:
+        step = Greatest(step, Value(_clock_version()))
+    if not moved.update(version=step):
         _create_row()
-        moved.update(version=F("version") + 1)
+        moved.update(version=step)
     # The update above holds the row's lock until the commit, so versions
     # are handed out in commit order: a page built from what a reader saw at
     # version v includes every change numbered v or lower.
@@ -312,7 +320,7 @@ def _create_row():
     # A flushed or new database: counted from the clock, so a version is
     # never one that entries an older database left in the cache carry,
     # and every page changed at it.
-    version = int(time.time() * 1000)
+    version = _clock_version()
     ContentVersion.objects.bulk_create(
         [
             ContentVersion(
@@ -324,6 +332,13 @@ def _create_row():
         ignore_conflicts=True,
     )
     _mark_changed({EVERYTHING}, _select()[0])
+
+
+def _clock_version():
+    # Versions count on from the clock's milliseconds when the row is made,
+    # one per change: far fewer than a thousand a second, so they stay
+    # behind the clock.
+    return int(time.time() * 1000)
 
 
 def _move_on_after_schedule(version, due_at, now):

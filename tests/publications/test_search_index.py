@@ -19,7 +19,14 @@ from django.utils import timezone
 from taggit.models import Tag
 
 import publications.migrations
-from publications.models import Publication, Report, SummaryPoint
+from publications.caching import content_version
+from publications.models import (
+    ContentVersion,
+    KeyChange,
+    Publication,
+    Report,
+    SummaryPoint,
+)
 from publications.search import search_publications, update_search_index
 from tests.factories import ago, make_author, make_related, make_report
 from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
@@ -229,6 +236,33 @@ def test_the_command_makes_searches_show_what_it_indexed(
     assert page["X-Cache"] == "miss"
     assert "<mark>Glaciers</mark> retreat" in page.content.decode()
     assert "Glaciers retreat" in get(client, report.get_absolute_url()).content.decode()
+
+
+def test_the_command_outdates_pages_cached_after_a_restored_dump(
+    client,
+    site_cache,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    report = make_report(title="Before the dump")
+    dumped_at = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        report.title = "After the dump"
+        report.save()
+    path = report.get_absolute_url()
+    get(client, path)
+    # The dump restored: its rows, and its version, older than the page.
+    Publication.objects.filter(pk=report.pk).update(title="Before the dump")
+    ContentVersion.objects.update(version=dumped_at)
+    KeyChange.objects.filter(changed_at__gt=dumped_at).delete()
+    stale = get(client, path)
+    assert stale["X-Cache"] == "hit"
+    assert "After the dump" in stale.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_search_index", stdout=io.StringIO())
+    page = get(client, path)
+    assert page["X-Cache"] == "miss"
+    assert "Before the dump" in page.content.decode()
+    assert "After the dump" not in page.content.decode()
 
 
 def test_the_command_dry_run_changes_nothing():
