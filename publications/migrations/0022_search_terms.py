@@ -3,8 +3,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # What follows runs on PostgreSQL only: SQLite searches its FTS5 table, and
-# keeps this one empty. The vector is stored out of line, so that a row is
-# a few dozen bytes. The key comes last: rows inserted under a deferred key
+# keeps this one empty. A vector is stored out of line when its row passes
+# PostgreSQL's 2 KB toasting threshold (toast_tuple_target does not lower
+# that threshold for new rows); shorter ones stay in the row. The key comes last: rows inserted under a deferred key
 # would leave trigger events pending, which CREATE INDEX refuses.
 FILL_TERMS = """
 ALTER TABLE publications_searchterms SET (toast_tuple_target = 128);
