@@ -267,7 +267,7 @@ _PREPARED = "folio_publications_contentversion_state"
 
 
 def _select_prepared(db, keys):
-    """_select() through a statement PostgreSQL planned once per db.
+    """_select() through a statement PostgreSQL planned once per connection.
 
     Every public request runs it: planning its subquery each time cost
     about 50 µs of a 125 µs round trip. Prepared statements outlive a
