@@ -10,10 +10,12 @@ functions here and never ask which.
 """
 
 from contextlib import contextmanager, nullcontext
+from itertools import batched
 
 from asgiref.local import Local
-from django.db import connection
+from django.db import connection, transaction
 
+from publications.models import Publication
 from publications.search import postgresql, sqlite
 from publications.search.query import (
     MAX_QUERY_CHARACTERS,
@@ -142,9 +144,23 @@ def index_updates_deferred():
     update_search_index(ids)
 
 
-def rebuild_search_index():
-    """Index every publication afresh; return how many there are."""
-    return _backend().rebuild_index()
+def rebuild_search_index(*, batch_size=None):
+    """Index every publication afresh; return how many there are.
+
+    In the caller's transaction; or, with *batch_size*, in transactions of
+    that many publications each (call it outside a transaction): a save of
+    one of them then waits for its batch, not for the whole rebuild, and
+    meanwhile searches find each item by its old words or its new ones.
+    """
+    if batch_size is None:
+        return _backend().rebuild_index()
+    with transaction.atomic():
+        _backend().drop_deleted()
+    ids = list(Publication.objects.order_by("pk").values_list("pk", flat=True))
+    for batch in batched(ids, batch_size):
+        with transaction.atomic():
+            _backend().update_index(batch)
+    return len(ids)
 
 
 def _backend():

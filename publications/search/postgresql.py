@@ -90,6 +90,10 @@ def rebuild_index():
         return cursor.rowcount
 
 
+def drop_deleted():
+    """Nothing to do: a deleted publication's terms go with it (the key cascades)."""
+
+
 @contextmanager
 def index_first():
     """Have the block's queries find matches through the GIN index.

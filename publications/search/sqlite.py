@@ -101,6 +101,15 @@ def rebuild_index():
     return len(ids)
 
 
+def drop_deleted():
+    """Drop the index rows of publications deleted without the models."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE rowid NOT IN"
+            " (SELECT id FROM publications_publication)"
+        )
+
+
 def search(publications, terms, *, start, stop):
     """Return *publications* matching *terms*, best first, matches marked.
 

@@ -20,6 +20,9 @@ from taggit.models import Tag
 
 import publications.migrations
 from publications.caching import content_version
+from publications.management.commands import (
+    rebuild_search_index as rebuild_search_index_command,
+)
 from publications.models import (
     ContentVersion,
     KeyChange,
@@ -27,7 +30,7 @@ from publications.models import (
     Report,
     SummaryPoint,
 )
-from publications.search import search_publications, update_search_index
+from publications.search import postgresql, search_publications, update_search_index
 from tests.factories import ago, make_author, make_related, make_report
 from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
 
@@ -263,6 +266,74 @@ def test_the_command_outdates_pages_cached_after_a_restored_dump(
     assert page["X-Cache"] == "miss"
     assert "Before the dump" in page.content.decode()
     assert "After the dump" not in page.content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks are PostgreSQL's; SQLite locks its whole file",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_command_commits_batch_by_batch(monkeypatch):
+    first = make_report(title="Glaciers retreat")
+    make_report(title="Deserts advance")
+    _wipe_index()
+    monkeypatch.setattr(rebuild_search_index_command, "BATCH_SIZE", 1)
+    update_index = postgresql.update_index
+    seen_before_each_batch = []
+
+    def first_item_seen_from_elsewhere():
+        # An editor's save of the first item, while the command goes on.
+        def look():
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT id FROM publications_publication"
+                        " WHERE id = %s FOR UPDATE NOWAIT",
+                        [first.pk],
+                    )
+                    cursor.execute(
+                        "SELECT count(*) FROM publications_searchterms"
+                        " WHERE publication_id = %s",
+                        [first.pk],
+                    )
+                    seen_before_each_batch.append(cursor.fetchone()[0])
+            except DatabaseError:
+                seen_before_each_batch.append("locked")
+            finally:
+                connection.close()
+
+        looking = threading.Thread(target=look)
+        looking.start()
+        looking.join(timeout=10)
+
+    def watched(ids):
+        first_item_seen_from_elsewhere()
+        update_index(ids)
+
+    monkeypatch.setattr(postgresql, "update_index", watched)
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    # Before the second batch the first has committed: indexed, not locked.
+    assert seen_before_each_batch == [0, 1]
+    assert titles("glaciers") == ["Glaciers retreat"]
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="PostgreSQL's terms go with their publication (the key cascades)",
+)
+def test_the_command_drops_index_rows_of_publications_deleted_around_the_models():
+    make_report(title="Glaciers retreat")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO publications_search (rowid, title) VALUES (%s, %s)",
+            [999_999, "Orphaned glaciers"],
+        )
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM publications_search ORDER BY rowid")
+        rows = [rowid for (rowid,) in cursor.fetchall()]
+    assert rows == list(Publication.objects.order_by("pk").values_list("pk", flat=True))
+    assert titles("glaciers") == ["Glaciers retreat"]
 
 
 def test_the_command_dry_run_changes_nothing():
