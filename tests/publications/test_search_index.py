@@ -30,7 +30,12 @@ from publications.models import (
     Report,
     SummaryPoint,
 )
-from publications.search import postgresql, search_publications, update_search_index
+from publications.search import (
+    postgresql,
+    search_publications,
+    sqlite,
+    update_search_index,
+)
 from tests.factories import ago, make_author, make_related, make_report
 from tests.publications.test_caching_pages import get, site_cache  # noqa: F401
 
@@ -334,6 +339,40 @@ def test_the_command_drops_index_rows_of_publications_deleted_around_the_models(
         rows = [rowid for (rowid,) in cursor.fetchall()]
     assert rows == list(Publication.objects.order_by("pk").values_list("pk", flat=True))
     assert titles("glaciers") == ["Glaciers retreat"]
+
+
+def test_a_failed_batch_still_outdates_what_the_batches_before_it_changed(
+    client,
+    site_cache,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    report = make_report(title="Deserts advance")
+    make_report(title="Second item")
+    path = "/publications/?q=glaciers"
+    get(client, path)
+    assert get(client, path)["X-Cache"] == "hit"
+    Publication.objects.filter(pk=report.pk).update(title="Glaciers retreat")
+    monkeypatch.setattr(rebuild_search_index_command, "BATCH_SIZE", 1)
+    backend = postgresql if connection.vendor == "postgresql" else sqlite
+    update_index = backend.update_index
+    batches = []
+
+    def second_batch_fails(ids):
+        batches.append(ids)
+        if len(batches) == 2:
+            raise DatabaseError("the database went away")
+        update_index(ids)
+
+    monkeypatch.setattr(backend, "update_index", second_batch_fails)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(DatabaseError),
+    ):
+        call_command("rebuild_search_index", stdout=io.StringIO())
+    page = get(client, path)
+    assert page["X-Cache"] == "miss"
+    assert "<mark>Glaciers</mark> retreat" in page.content.decode()
 
 
 def test_the_command_dry_run_changes_nothing():

@@ -43,10 +43,13 @@ class Command(BaseCommand):
             count = Publication.objects.count()
             verb = "Would index"
         else:
-            count = rebuild_search_index(batch_size=BATCH_SIZE)
-            with transaction.atomic():
-                public_content_changed(past_the_clock=True)
-                record_changes([None])
+            try:
+                count = rebuild_search_index(batch_size=BATCH_SIZE)
+            finally:
+                # After a failed batch too: the batches before it committed.
+                with transaction.atomic():
+                    public_content_changed(past_the_clock=True)
+                    record_changes([None])
             verb = "Indexed"
         if verbosity:
             self.stdout.write(f"{verb} {count} publication{'s' * (count != 1)}.")
